@@ -1,0 +1,7 @@
+/**
+ * The workspace's private test kit: helpers every package's tests share.
+ * @packageDocumentation
+ */
+export { rootTest, isRoot, rootTestsRequired } from './root-gate.js';
+export { tempRoot } from './temp-root.js';
+export { mountsUnder } from './mountinfo.js';
