@@ -43,14 +43,29 @@ export interface LayerOptions {
 export function buildLayer(entries: readonly TarEntry[], options: LayerOptions = {}): Layer {
   const compression = options.compression ?? 'gzip';
   const tar = writeTar(entries);
-  const blob = compression === 'gzip' ? gzipSync(tar, { level: 9 }) : tar;
+  const diffId = sha256Digest(tar);
+  const blob = compression === 'gzip' ? gzipCached(diffId, tar) : tar;
   return {
     tar,
     blob,
-    diffId: sha256Digest(tar),
+    diffId,
     digest: sha256Digest(blob),
     size: blob.length,
     mediaType: ociLayerMediaTypes[compression],
     compression,
   };
+}
+
+// Gzip at level 9 of the 2 MB busybox layer takes a while; tests build it many times.
+const gzipped = new Map<string, Buffer>();
+const GZIP_CACHE_ENTRIES = 16;
+
+function gzipCached(diffId: string, tar: Buffer): Buffer {
+  let blob = gzipped.get(diffId);
+  if (!blob) {
+    blob = gzipSync(tar, { level: 9 });
+    if (gzipped.size >= GZIP_CACHE_ENTRIES) gzipped.delete(gzipped.keys().next().value!);
+    gzipped.set(diffId, blob);
+  }
+  return blob;
 }

@@ -73,7 +73,7 @@ test('the busybox layer has the binary, applet symlinks, passwd, group and a sti
   t.regex(Buffer.from(layer.get('etc/passwd')!.content, 'hex').toString(), /^root:x:0:0:/);
   t.regex(Buffer.from(layer.get('etc/group')!.content, 'hex').toString(), /^root:x:0:/);
   t.like(layer.get('tmp'), { type: 'directory', mode: 0o1777 });
-  t.is(image.layers[0]!.blob, image.layers[0]!.tar, 'uncompressed layer stored as is');
+  t.true(image.layers[0]!.blob === image.layers[0]!.tar, 'uncompressed layer stored as is');
   t.is(image.layers[0]!.mediaType, 'application/vnd.oci.image.layer.v1.tar');
 });
 
@@ -118,8 +118,8 @@ test('digests are stable from build to build', (t) => {
   const a = everyKindImage({ name: 'x' });
   const b = everyKindImage({ name: 'x' });
   t.is(a.manifest.digest, b.manifest.digest);
-  t.deepEqual(ociArchive(a), ociArchive(b));
-  t.deepEqual(dockerArchive(a), dockerArchive(b));
+  t.true(ociArchive(a).equals(ociArchive(b)));
+  t.true(dockerArchive(a).equals(dockerArchive(b)));
 });
 
 test('image names are normalized like docker references', (t) => {

@@ -80,7 +80,7 @@ test('paths that fit ustar prefix/name splits and very long paths both read back
 });
 
 test('the same entries give the same bytes', (t) => {
-  t.deepEqual(writeTar(everyKindEntries()), writeTar(everyKindEntries()));
+  t.true(writeTar(everyKindEntries()).equals(writeTar(everyKindEntries())));
 });
 
 test('bad entries are refused with InvalidArgument', (t) => {
