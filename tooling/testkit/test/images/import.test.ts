@@ -46,19 +46,24 @@ rtest.serial('ctr imports the busybox OCI archive, lists it, unpacks its chain a
   t.is(await containerd.ctr('containers', 'ls', '-q'), '');
 });
 
-rtest.serial('ctr imports a Docker archive of a multi-layer image with whiteouts and runs it', async (t) => {
+rtest.serial('ctr imports a Docker archive of two images, one multi-layer with whiteouts, and runs them', async (t) => {
   const containerd = await startContainerd(t);
   const image = deletionsImage({ name: 'docker.io/testkit/deletions:docker' });
-  const archive = join(containerd.dir, 'deletions-docker.tar');
-  await writeDockerArchive(archive, image);
+  const plain = busyboxImage({ name: 'testkit/plain:docker' });
+  const archive = join(containerd.dir, 'two-docker.tar');
+  await writeDockerArchive(archive, [image, plain]);
 
   await containerd.ctr('images', 'import', archive);
   const rows = await imageRows(containerd);
-  t.is(rows.length, 1);
-  t.deepEqual(rows[0]!.slice(0, 2), ['docker.io/testkit/deletions:docker', 'application/vnd.docker.distribution.manifest.v2+json']);
-  t.true((await containerd.ctr('content', 'ls')).includes(image.config.digest), 'config stored under the same digest');
-  t.true((await containerd.ctr('snapshots', 'ls')).includes(image.chainIds.at(-1)!), 'same diff ids, same chain');
-  t.is(await ctrRun(containerd, image.name, 'echo', 'hello'), 'hello\n');
+  t.deepEqual(
+    rows.map((row) => row.slice(0, 2)),
+    [image.name, plain.name].map((name) => [name, 'application/vnd.docker.distribution.manifest.v2+json']),
+  );
+  const content = await containerd.ctr('content', 'ls');
+  t.true(content.includes(image.config.digest) && content.includes(plain.config.digest), 'configs stored under the same digests');
+  const snapshots = await containerd.ctr('snapshots', 'ls');
+  t.true(snapshots.includes(image.chainIds.at(-1)!), 'same diff ids, same chain');
+  t.is(await ctrRun(containerd, plain.name, 'echo', 'hello'), 'hello\n');
   t.is(await ctrRun(containerd, image.name, 'sh', '-c', listingScript()), expectedListing());
 });
 
@@ -78,12 +83,14 @@ rtest.serial('every file kind survives import: modes, owners, links, devices, xa
   const user = busyboxImage({
     name: 'testkit/user',
     config: { User: '1000:1000', WorkingDir: '/home/user', Env: [`PATH=${DEFAULT_PATH}`, 'GREETING=hi'] },
+    compression: 'none',
   });
   const archive = join(containerd.dir, 'two-images.tar');
   await writeOciArchive(archive, [kinds, user]);
 
   await containerd.ctr('images', 'import', archive);
   t.deepEqual((await imageRows(containerd)).map((row) => row[0]), [kinds.name, user.name]);
+  t.is(user.layers[0]!.mediaType, 'application/vnd.oci.image.layer.v1.tar', 'the second image has an uncompressed layer');
 
   const stat = await ctrRun(
     containerd,
