@@ -13,7 +13,7 @@ import {
   sha256Digest,
   type BuiltImage,
 } from '@proj/testkit';
-import { membersByName, readTar } from './helpers/read-tar.js';
+import { gnuTarList, membersByName, readTar } from './helpers/read-tar.js';
 
 const sha = (hexData: string) => `sha256:${createHash('sha256').update(Buffer.from(hexData, 'hex')).digest('hex')}`;
 const json = (hexData: string): unknown => JSON.parse(Buffer.from(hexData, 'hex').toString('utf8'));
@@ -61,6 +61,27 @@ test('an OCI archive holds oci-layout, an annotated index.json and every blob un
   const tar = gunzipSync(Buffer.from(blob(manifest.layers[0]!.digest), 'hex'));
   t.deepEqual(config.rootfs.diff_ids, [sha256Digest(tar)]);
   t.deepEqual(image.diffIds, config.rootfs.diff_ids);
+});
+
+test('GNU tar lists both archive formats', (t) => {
+  const image = busyboxImage({ name: 'busybox' });
+  const names = (archive: Buffer) => gnuTarList(archive).map((line) => line.split(/\s+/).at(-1));
+  t.deepEqual(names(ociArchive(image)), [
+    'oci-layout',
+    'index.json',
+    'blobs/',
+    'blobs/sha256/',
+    ...[image.manifest, image.config, image.layers[0]!].map((blob) => `blobs/sha256/${blob.digest.slice(7)}`),
+  ]);
+  const layerDir = image.diffIds[0]!.slice(7);
+  t.deepEqual(names(dockerArchive(image)), [
+    `${image.config.digest.slice(7)}.json`,
+    `${layerDir}/`,
+    `${layerDir}/VERSION`,
+    `${layerDir}/layer.tar`,
+    'manifest.json',
+    'repositories',
+  ]);
 });
 
 test('the busybox layer has the binary, applet symlinks, passwd, group and a sticky /tmp', (t) => {
