@@ -227,7 +227,17 @@ function validate(entry: TarEntry): void {
   if (entry.content !== undefined && type !== 'file') {
     throw new InvalidArgumentError(`tar ${type} ${JSON.stringify(path)} cannot have content: only type "file" carries data`);
   }
-  if (entry.mode !== undefined && (entry.mode < 0 || entry.mode > 0o7777)) {
+  for (const [field, value] of Object.entries({ uid: entry.uid, gid: entry.gid, mtime: entry.mtime, devmajor: entry.devmajor, devminor: entry.devminor })) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new InvalidArgumentError(`tar entry ${JSON.stringify(path)} has ${field} ${value}: give a non-negative integer`);
+    }
+  }
+  for (const name of Object.keys(entry.xattrs ?? {})) {
+    if (!name || name.includes('=') || name.includes('\u0000')) {
+      throw new InvalidArgumentError(`tar entry ${JSON.stringify(path)} has xattr name ${JSON.stringify(name)}: names must be non-empty, without "=" or NUL (e.g. "user.key")`);
+    }
+  }
+  if (entry.mode !== undefined && (!Number.isInteger(entry.mode) || entry.mode < 0 || entry.mode > 0o7777)) {
     throw new InvalidArgumentError(`tar entry ${JSON.stringify(path)} has mode 0o${entry.mode.toString(8)}: give permission bits only (0 to 0o7777)`);
   }
 }

@@ -90,6 +90,8 @@ test('bad entries are refused with InvalidArgument', (t) => {
     { path: 'link', type: 'symlink' },
     { path: 'dir', type: 'directory', content: 'x' },
     { path: 'm', type: 'file', mode: 0o10000 },
+    { path: 'u', type: 'file', uid: -1 },
+    { path: 'x', type: 'file', xattrs: { 'a=b': 'v' } },
   ] as TarEntry[]) {
     const error = t.throws(() => writeTar([entry]));
     t.true(isInvalidArgument(error), error?.message);
