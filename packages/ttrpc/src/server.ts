@@ -189,7 +189,7 @@ export class TtrpcServer {
 
 class ServerConnection {
   private readonly reader: FrameReader;
-  private readonly controller = new AbortController();
+  private readonly calls = new Set<AbortController>();
   private active = 0;
   private idle: (() => void) | undefined;
 
@@ -204,7 +204,8 @@ class ServerConnection {
     socket.on('close', () => {
       const truncated = this.reader.incomplete();
       if (truncated) server.report(new InvalidArgumentError(`ttrpc client hung up mid-frame: ${truncated}`));
-      this.controller.abort(new UnavailableError('ttrpc connection closed'));
+      const reason = new UnavailableError('ttrpc connection closed');
+      for (const call of this.calls) call.abort(reason);
       this.idle?.();
     });
   }
@@ -256,27 +257,33 @@ class ServerConnection {
       this.respondStatus(frame.streamId, handler);
       return;
     }
-    void this.dispatch(frame.streamId, request, handler);
+    this.dispatch(frame.streamId, request, handler).catch((error: unknown) =>
+      this.server.report(new UnavailableError(`ttrpc server failed to answer stream ${frame.streamId}`, { cause: error })),
+    );
   }
 
   private async dispatch(streamId: number, request: RequestMessage, handler: RawHandler): Promise<void> {
     this.active++;
-    const signals = [this.controller.signal];
-    let deadline: number | undefined;
-    if (request.timeoutNano !== 0) {
-      const ms = Math.max(0, request.timeoutNano / 1e6);
-      deadline = Date.now() + ms;
-      signals.push(AbortSignal.timeout(ms));
-    }
-    const context: CallContext = {
-      service: request.service,
-      method: request.method,
-      metadata: entriesToMetadata(request.metadata),
-      signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals),
-      deadline,
-      streamId,
-    };
+    const call = new AbortController();
+    this.calls.add(call);
+    let timer: NodeJS.Timeout | undefined;
     try {
+      let deadline: number | undefined;
+      if (request.timeoutNano !== 0) {
+        // Whole milliseconds for the timer; an expired deadline (Go sends a negative
+        // timeout_nano then) aborts at once; a huge one is capped at the timer maximum.
+        const ms = Math.min(Math.max(0, Math.ceil(request.timeoutNano / 1e6)), 2 ** 31 - 1);
+        deadline = Date.now() + ms;
+        timer = setTimeout(() => call.abort(new DOMException(`deadline of ${ms} ms exceeded`, 'TimeoutError')), ms);
+      }
+      const context: CallContext = {
+        service: request.service,
+        method: request.method,
+        metadata: entriesToMetadata(request.metadata),
+        signal: call.signal,
+        deadline,
+        streamId,
+      };
       const payload = await handler(request.payload, context);
       const body = encodeResponse({ payload });
       if (body.length > this.server.limit) {
@@ -288,6 +295,8 @@ class ServerConnection {
     } catch (error) {
       this.respondStatus(streamId, statusFromError(error));
     } finally {
+      if (timer) clearTimeout(timer);
+      this.calls.delete(call);
       this.active--;
       if (this.active === 0) this.idle?.();
     }

@@ -191,3 +191,23 @@ test('client: a request frame from the server fails the call it names', async (t
   t.true(isInvalidArgument(error));
   t.regex(error!.message, /frame of type 1, expected a response/);
 });
+
+test('server: odd timeout_nano values (fractional ms, expired, huge) never break the server', async (t) => {
+  const path = await socketPath(t);
+  const signals: AbortSignal[] = [];
+  const server = new TtrpcServer().register('s', 'm', (payload, context) => {
+    signals.push(context.signal);
+    return payload;
+  });
+  await server.listen(path);
+  t.teardown(() => server.close());
+  const { socket, next } = await rawClient(t, path);
+  const timeouts = [4_999_984_437, -5, 1, 2 ** 62];
+  timeouts.forEach((timeoutNano, index) => {
+    const body = encodeRequest({ service: 's', method: 'm', payload: text.encode(`${index}`), timeoutNano, metadata: [] });
+    socket.write(encodeFrame(index * 2 + 1, MessageType.Request, body));
+  });
+  const answers = await Promise.all(timeouts.map(() => next()));
+  t.deepEqual(answers.map((frame) => untext.decode(decodeResponse(frame.payload).payload)).sort(), ['0', '1', '2', '3']);
+  t.is(signals.length, 4);
+});
