@@ -6,3 +6,4 @@ export { rootTest, isRoot, rootTestsRequired } from './root-gate.js';
 export { tempRoot } from './temp-root.js';
 export { mountsUnder } from './mountinfo.js';
 export * from './images/index.js';
+export * from './containerd/index.js';

@@ -1,0 +1,53 @@
+import test from 'ava';
+import { existsSync, readFileSync } from 'node:fs';
+import { containerdConfig, probeContainerd, rootTest, startContainerd, useContainerd, mountsUnder } from '@proj/testkit';
+
+const rtest = rootTest(test);
+
+test('the generated config is version 2 with CRI disabled and private paths', (t) => {
+  const config = containerdConfig({
+    root: '/x/root',
+    state: '/x/state',
+    address: '/x/containerd.sock',
+    ttrpcAddress: '/x/containerd.sock.ttrpc',
+    opt: '/x/opt',
+  });
+  t.regex(config, /^version = 2$/m);
+  t.regex(config, /^disabled_plugins = \["io.containerd.grpc.v1.cri"\]$/m);
+  t.regex(config, /^root = "\/x\/root"$/m);
+  t.regex(config, /^state = "\/x\/state"$/m);
+  t.regex(config, /\[grpc\]\n {2}address = "\/x\/containerd.sock"/);
+  t.regex(config, /\[ttrpc\]\n {2}address = "\/x\/containerd.sock.ttrpc"/);
+  t.regex(config, /\[debug\]\n {2}address = ""\n {2}level = "info"/);
+});
+
+test('probeContainerd is false when nothing listens', async (t) => {
+  t.false(await probeContainerd('/nonexistent/proj-testkit.sock', 500));
+});
+
+rtest('startContainerd runs a private daemon that answers, and stop() removes every trace', async (t) => {
+  const daemon = await startContainerd();
+  try {
+    t.true(await probeContainerd(daemon.address));
+    t.true(existsSync(daemon.ttrpcAddress), 'ttrpc socket exists');
+    t.regex(readFileSync(`/proc/${daemon.pid}/cmdline`, 'utf8'), /containerd\0--config\0/);
+    const version = await daemon.ctr('version');
+    t.regex(version, /Server:\n\s+Version:\s+1\.6\./);
+    // CRI is disabled: it is not among the loaded plugins.
+    const plugins = await daemon.ctr('plugins', 'ls');
+    t.false(/io\.containerd\.grpc\.v1\s+cri\s+.*ok/.test(plugins));
+    t.regex(plugins, /io\.containerd\.grpc\.v1\s+version\s+-\s+ok/);
+  } finally {
+    await daemon.stop();
+  }
+  t.false(existsSync(`/proc/${daemon.pid}`), 'containerd is gone');
+  t.false(existsSync(daemon.dir), 'its dir is removed');
+  t.deepEqual(mountsUnder(daemon.dir), []);
+  await daemon.stop(); // twice is fine
+});
+
+rtest('useContainerd stops the daemon at teardown', async (t) => {
+  const daemon = await useContainerd(t);
+  t.true(await probeContainerd(daemon.address));
+  t.true(daemon.dir.startsWith('/tmp/') || daemon.dir.includes('proj-ctd-'));
+});
