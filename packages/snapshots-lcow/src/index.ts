@@ -22,3 +22,4 @@ export { writeDynamicVhdx, type WriteVhdxOptions, type WriteVhdxResult, type Byt
 export { vhdxLayout, type VhdxLayout, type VhdxLayoutOptions, type SectorSize } from './vhdx/layout.js';
 export { crc32c } from './vhdx/crc32c.js';
 export { sparseCopy } from './scratch/sparse-copy.js';
+export { createLcowSnapshotter, LcowSnapshotter, SANDBOX_FILE, type LcowSnapshotterOptions } from './snapshotter.js';
