@@ -262,6 +262,16 @@ export class WriteTransaction extends Transaction {
     return { id: String(record.id), kind: record.kind };
   }
 
+  /**
+   * Makes sure ids handed out from now on are at least `min`. A snapshotter calls it when it
+   * opens, with one more than the largest id it finds on disk, so a directory left by a crash
+   * can never collide with a new snapshot's id.
+   */
+  reserveIdsBelow(min: number): void {
+    const next = (this.dbs.meta.get('nextId') ?? 1) as number;
+    if (Number.isSafeInteger(min) && min > next) this.dbs.meta.putSync('nextId', min);
+  }
+
   private nextId(): number {
     const id = (this.dbs.meta.get('nextId') ?? 1) as number;
     this.dbs.meta.putSync('nextId', id + 1);

@@ -1,14 +1,67 @@
 /**
- * The conformance suite every snapshotter runs (work in progress: checks land next).
+ * The conformance suite every snapshotter runs: containerd's `snapshots/testsuite` checks
+ * (basic prepare/commit/stat, transitivity, prepare/view failures, update, remove, walk
+ * filters, whiteouts and directory removal through the mounts, chown, permissions on commit,
+ * rename, read-only views, stat in walk, close twice, root permission, 128 layers) plus labels,
+ * usage, parent/key errors, bad input that must change nothing, concurrent prepares, a
+ * 500-layer chain and many snapshots at once.
+ *
+ * ```ts
+ * import test from 'ava';
+ * import { rootTest } from '@proj/testkit';
+ * import { snapshotterSuite } from '@proj/snapshots/testsuite';
+ *
+ * snapshotterSuite(test, 'overlayfs', async (root) => {
+ *   const snapshotter = await createOverlaySnapshotter(root);
+ *   return { snapshotter, cleanup: () => snapshotter.close() };
+ * }, { rootTest: rootTest(test), renameLowerDirectory: false });
+ * ```
+ *
+ * Each check is its own ava test with fresh `root/` and `work/` directories; on failure the
+ * tree is written to the test log. Checks that mount use `@proj/mount` and are registered
+ * through `options.rootTest`; a snapshotter that cannot be mounted here passes
+ * `{ mounts: false }`.
+ *
  * @packageDocumentation
  */
-import type { Snapshotter } from '../snapshotter.js';
+import type { TestFn } from 'ava';
+import { apiChecks } from './checks-api.js';
+import { layerChecks } from './checks-layers.js';
+import { scaleChecks } from './checks-scale.js';
+import { type Check, type Register, type SnapshotterFactory, type SuiteOptions, runCheck } from './harness.js';
 
-/** What a suite factory returns: a fresh snapshotter on the given root, and how to dispose of it. */
-export interface SuiteSnapshotter {
-  snapshotter: Snapshotter;
-  cleanup?: () => Promise<void>;
+export type { Check, CheckContext, Register, SnapshotterFactory, SuiteOptions, SuiteSnapshotter } from './harness.js';
+export { gcRootOpt, withMounted } from './harness.js';
+export { checkLayers, createLayer, checkView } from './checks-layers.js';
+export { listTree, rejection, walkNames } from './checks-api.js';
+export * from './fstest.js';
+
+/** Every check of the suite, in registration order. */
+export const checks: readonly Check[] = [...apiChecks, ...layerChecks, ...scaleChecks];
+
+/**
+ * Registers the conformance suite for the snapshotter `name` with ava: one test per check,
+ * titled `<name>: <check>`. `factory(root)` must return a fresh snapshotter whose state lives
+ * under `root`, and a cleanup that closes it.
+ */
+export function snapshotterSuite(
+  // biome-ignore lint: ava's TestFn is generic over the context
+  test: TestFn<any>,
+  name: string,
+  factory: SnapshotterFactory,
+  options: SuiteOptions = {},
+): void {
+  const tuning = {
+    deepChainLayers: options.deepChainLayers ?? 500,
+    manySnapshots: options.manySnapshots ?? 500,
+    renameLowerDirectory: options.renameLowerDirectory ?? true,
+  };
+  const skip = new Set(options.skip ?? []);
+  for (const check of checks) {
+    if (skip.has(check.title)) continue;
+    if (check.mounts && options.mounts === false) continue;
+    const register: Register =
+      check.mounts && options.rootTest ? options.rootTest : (title, implementation) => test(title, implementation);
+    register(`${name}: ${check.title}`, (t) => runCheck(t, name, factory, check, tuning));
+  }
 }
-
-/** Makes a snapshotter whose state lives under `root` (an empty directory per check). */
-export type SnapshotterFactory = (root: string) => Promise<SuiteSnapshotter>;
