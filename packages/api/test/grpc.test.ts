@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { isDeadlineExceeded, isUnavailable, isCanceled, isNotFound, isNotImplemented, isUnknown, NotFoundError, AlreadyExistsError, isAlreadyExists } from '@proj/errdefs';
 import {
   addGrpcService,
+  closeGrpcClient,
+  createGrpcClient,
   connectGrpc,
   contentV1,
   createGrpcServer,
@@ -17,6 +19,8 @@ import {
   versionV1,
   type GrpcConnection,
 } from '@proj/api';
+
+const sockets = new WeakMap<GrpcConnection, string>();
 
 async function serve(t: import('ava').ExecutionContext): Promise<GrpcConnection> {
   const dir = await mkdtemp(join(tmpdir(), 'proj-api-grpc-'));
@@ -42,6 +46,7 @@ async function serve(t: import('ava').ExecutionContext): Promise<GrpcConnection>
   addGrpcService(server, contentV1.Content, {
     async *list(request) {
       yield { info: [{ digest: 'sha256:aa', size: 1n }] };
+      if (request.filters.includes('fail')) throw new NotFoundError('blob sha256:bb');
       yield { info: [{ digest: 'sha256:bb', size: 2n, labels: { f: request.filters.join(',') } }] };
     },
     async *write(requests) {
@@ -50,6 +55,10 @@ async function serve(t: import('ava').ExecutionContext): Promise<GrpcConnection>
         offset += BigInt(request.data.length);
         yield { action: request.action, offset, total: request.total };
       }
+    },
+    info: async (request, context) => {
+      if (request.digest === 'slow') await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+      return { info: { digest: request.digest } };
     },
     read(_request, context) {
       return (async function* () {
@@ -60,7 +69,10 @@ async function serve(t: import('ava').ExecutionContext): Promise<GrpcConnection>
   });
   await listenGrpc(server, socket);
   const connection = connectGrpc(socket, { namespace: 'testns' });
+  const own = createGrpcClient(versionV1.Version, socket);
+  sockets.set(connection, socket);
   t.teardown(async () => {
+    closeGrpcClient(own);
     connection.close();
     await shutdownGrpc(server, 500);
     await rm(dir, { recursive: true, force: true });
@@ -137,4 +149,29 @@ test('a socket nobody listens on fails with Unavailable', async (t) => {
   const err = await t.throwsAsync(connection.client(versionV1.Version).version({}, { timeoutMs: 2000 }));
   // grpc-js keeps retrying the connection until the deadline, so either class is fair.
   t.true(isUnavailable(err) || isDeadlineExceeded(err), String(err));
+});
+
+test('createGrpcClient makes a client on its own connection', async (t) => {
+  const connection = await serve(t);
+  const version = createGrpcClient(versionV1.Version, `unix://${sockets.get(connection)}`);
+  t.teardown(() => closeGrpcClient(version));
+  t.is((await version.version()).revision, 'test');
+});
+
+test('a handler failing mid-stream ends the stream with its errdefs error', async (t) => {
+  const content = (await serve(t)).client(contentV1.Content);
+  const seen: string[] = [];
+  const err = await t.throwsAsync(async () => {
+    for await (const batch of content.list({ filters: ['fail'] })) seen.push(...batch.info.map((i) => i.digest));
+  });
+  t.deepEqual(seen, ['sha256:aa']);
+  t.true(isNotFound(err));
+  t.is(err?.message, 'blob sha256:bb');
+});
+
+test('timeoutMs ends a call with DeadlineExceeded', async (t) => {
+  const content = (await serve(t)).client(contentV1.Content);
+  t.is((await content.info({ digest: 'fast' }, { timeoutMs: 5000 })).info?.digest, 'fast');
+  const err = await t.throwsAsync(content.info({ digest: 'slow' }, { timeoutMs: 100 }));
+  t.true(isDeadlineExceeded(err), String(err));
 });
