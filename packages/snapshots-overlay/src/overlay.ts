@@ -174,10 +174,15 @@ export class OverlaySnapshotter implements Snapshotter, Cleaner {
     }
     this.step('remove:committed');
     if (this.options.asyncRemove || !renamed) return;
+    // The removal is committed: a failure to delete the data only leaves an orphan for cleanup.
     const hidden = this.layout.removing(removedId);
-    await rm(join(hidden, 'fs'), { recursive: true, force: true });
-    this.step('remove:deleting');
-    await rm(hidden, { recursive: true, force: true });
+    try {
+      await rm(join(hidden, 'fs'), { recursive: true, force: true });
+      this.step('remove:deleting');
+      await rm(hidden, { recursive: true, force: true });
+    } catch {
+      // cleanup() removes what is left.
+    }
   }
 
   async walk(fn: WalkFunc, ...filters: string[]): Promise<void> {
