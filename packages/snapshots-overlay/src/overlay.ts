@@ -95,11 +95,13 @@ export class OverlaySnapshotter implements Snapshotter, Cleaner {
     return this.layout.root;
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.stat} */
   async stat(key: string): Promise<Info> {
     const { id, info } = this.store.read((tx) => tx.getInfo(key));
     return this.withUpperLabel(id, info);
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.update} */
   async update(info: InfoUpdate, ...fieldpaths: string[]): Promise<Info> {
     return this.store.update((tx) => {
       const updated = tx.updateInfo(info, ...fieldpaths);
@@ -107,6 +109,7 @@ export class OverlaySnapshotter implements Snapshotter, Cleaner {
     });
   }
 
+  /** The usage of the snapshot's `fs` dir: walked live for an active snapshot, recorded at commit for a committed one, zero for a view. */
   async usage(key: string): Promise<Usage> {
     const { id, info, usage } = this.store.read((tx) => tx.getInfo(key));
     if (info.kind === Kind.View) return { ...zeroUsage };
@@ -114,19 +117,23 @@ export class OverlaySnapshotter implements Snapshotter, Cleaner {
     return diskUsage(this.layout.upper(id));
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.mounts} */
   async mounts(key: string): Promise<Mount[]> {
     const snapshot = this.store.read((tx) => tx.getSnapshot(key));
     return snapshotMounts(this.layout, snapshot, this.overlayOptions);
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.prepare} */
   prepare(key: string, parent = '', options: SnapshotOptions = {}): Promise<Mount[]> {
     return this.createSnapshot(Kind.Active, key, parent, options);
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.view} */
   view(key: string, parent = '', options: SnapshotOptions = {}): Promise<Mount[]> {
     return this.createSnapshot(Kind.View, key, parent, options);
   }
 
+  /** Measures the active snapshot's `fs` dir, then commits it in one transaction (see `Snapshotter.commit`). */
   async commit(name: string, key: string, options: SnapshotOptions = {}): Promise<void> {
     validateKey(name, 'name');
     const { id } = this.store.read((tx) => {
@@ -150,6 +157,10 @@ export class OverlaySnapshotter implements Snapshotter, Cleaner {
     this.step('commit:committed');
   }
 
+  /**
+   * Removes the snapshot: inside the transaction its directory is renamed to a hidden name, after
+   * the commit it is deleted (unless `asyncRemove`). See `Snapshotter.remove`.
+   */
   async remove(key: string): Promise<void> {
     let renamed: { from: string; to: string } | undefined;
     let removedId: string;
@@ -185,6 +196,7 @@ export class OverlaySnapshotter implements Snapshotter, Cleaner {
     }
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.walk} */
   async walk(fn: WalkFunc, ...filters: string[]): Promise<void> {
     const infos: Array<{ id: string; info: Info }> = [];
     this.store.read((tx) =>
@@ -216,6 +228,7 @@ export class OverlaySnapshotter implements Snapshotter, Cleaner {
     if (errors.length > 0) throw errors[0];
   }
 
+  /** Closes the metadata store; later calls fail with FailedPrecondition. Idempotent. */
   async close(): Promise<void> {
     this.closing ??= this.store.close();
     await this.closing;
