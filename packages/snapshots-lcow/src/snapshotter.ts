@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@proj/errdefs';
 import {
@@ -124,27 +124,21 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
     this.#store.update((tx) => tx.commitActive(key, name, usage, options));
   }
 
+  /**
+   * Removes the record first and the directory after: a crash in between leaves a directory no
+   * record names, which {@link LcowSnapshotter.cleanup} deletes, never a record without its
+   * directory. (containerd renames inside the transaction instead; a kill between the rename
+   * and the commit then lists a snapshot whose directory is gone.)
+   */
   async remove(key: string): Promise<void> {
-    let moved: { from: string; to: string } | undefined;
+    const { id } = this.#store.update((tx) => tx.remove(key));
+    const doomed = join(this.root, 'snapshots', `rm-${id}`);
     try {
-      this.#store.update((tx) => {
-        const { id } = tx.remove(key);
-        const from = this.#dir(id);
-        const to = join(this.root, 'snapshots', `rm-${id}`);
-        try {
-          renameSync(from, to);
-          moved = { from, to };
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        }
-      });
-    } catch (error) {
-      // The metadata change did not happen: put the directory back where the record says.
-      if (moved) renameSync(moved.to, moved.from);
-      throw error;
+      await rename(this.#dir(id), doomed);
+      await rm(doomed, { recursive: true, force: true });
+    } catch {
+      // The snapshot is gone from the metadata; cleanup() deletes whatever is left on disk.
     }
-    // If this fails (or we crash first), cleanup() removes the rm-<id> directory later.
-    if (moved) await rm(moved.to, { recursive: true, force: true }).catch(() => undefined);
   }
 
   async walk(fn: WalkFunc, ...filters: string[]): Promise<void> {
@@ -186,14 +180,22 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
     try {
       await mkdir(staging, { mode: 0o700 });
       if (kind === Kind.Active) await this.#copies.run(() => this.scratch.copyTo(join(staging, SANDBOX_FILE)));
-      const snapshot = this.#store.update((tx) => {
-        const created = tx.createSnapshot(kind, key, parent, options);
-        const dir = this.#dir(created.id);
-        rmSync(dir, { recursive: true, force: true }); // an orphan of a crash that reused the id
-        renameSync(staging, dir);
-        return created;
-      });
-      return this.#mounts(snapshot);
+      let moved: string | undefined;
+      try {
+        const snapshot = this.#store.update((tx) => {
+          const created = tx.createSnapshot(kind, key, parent, options);
+          const dir = this.#dir(created.id);
+          rmSync(dir, { recursive: true, force: true }); // an orphan of a crash that reused the id
+          renameSync(staging, dir);
+          moved = dir;
+          return created;
+        });
+        return this.#mounts(snapshot);
+      } catch (error) {
+        // The record was not written (the commit failed after the rename): drop the directory.
+        if (moved) await rm(moved, { recursive: true, force: true });
+        throw error;
+      }
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
       throw error;
