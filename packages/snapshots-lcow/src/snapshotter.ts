@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@proj/errdefs';
@@ -63,7 +63,21 @@ export async function createLcowSnapshotter(root: string, options: LcowSnapshott
   await mkdir(join(root, 'snapshots'), { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
+  await reserveIdsAboveDisk(store, join(root, 'snapshots'));
   return new LcowSnapshotter(root, store, options.scratchCreator ?? defaultScratchCreator(root), options.copyConcurrency ?? 4);
+}
+
+/**
+ * Makes new snapshot ids larger than any id on disk, so a directory a crash left behind (before
+ * its record was committed, or after its record was removed) is never taken for a new one.
+ */
+async function reserveIdsAboveDisk(store: MetaStore, snapshotsDir: string): Promise<void> {
+  let max = 0;
+  for (const name of await readdir(snapshotsDir)) {
+    const id = /^(?:rm-)?(\d+)$/.exec(name)?.[1];
+    if (id !== undefined) max = Math.max(max, Number(id));
+  }
+  store.update((tx) => tx.reserveIdsBelow(max + 1));
 }
 
 /**
@@ -185,8 +199,7 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
         const snapshot = this.#store.update((tx) => {
           const created = tx.createSnapshot(kind, key, parent, options);
           const dir = this.#dir(created.id);
-          rmSync(dir, { recursive: true, force: true }); // an orphan of a crash that reused the id
-          renameSync(staging, dir);
+          renameSync(staging, dir); // ids are reserved above every directory on disk (see open)
           moved = dir;
           return created;
         });

@@ -157,3 +157,19 @@ test('reopening a root keeps the snapshots and the scratch', async (t) => {
   t.is(parentLayerPaths(m!).length, 1);
   t.is(state.calls, 1);
 });
+
+test('new ids start above every directory a crash left on disk', async (t) => {
+  const root = await tempRoot(t);
+  const { creator } = countingCreator();
+  const first = await createLcowSnapshotter(root, { scratchCreator: creator });
+  await first.view('v');
+  await first.close();
+  await mkdir(join(root, 'snapshots', '41'));
+  await mkdir(join(root, 'snapshots', 'rm-57'));
+  const second = await createLcowSnapshotter(root, { scratchCreator: creator });
+  t.teardown(() => second.close());
+  const [m] = await second.prepare('a');
+  t.is(idOf(m!.source), '58');
+  await second.cleanup();
+  t.deepEqual((await readdir(join(root, 'snapshots'))).sort(), ['1', '58']);
+});
