@@ -4,7 +4,7 @@ import type { Usage } from '@proj/snapshots';
 
 /**
  * The disk usage of the tree at `dir`: allocated bytes (st_blocks × 512, so the holes of a
- * sparse `sandbox.vhdx` cost nothing) and inodes, each hard-linked inode counted once. A
+ * sparse `sandbox.vhdx` cost nothing; the apparent size where there is no block count) and inodes, each hard-linked inode counted once. A
  * missing directory uses nothing.
  */
 export async function diskUsage(dir: string): Promise<Usage> {
@@ -22,7 +22,8 @@ export async function diskUsage(dir: string): Promise<Usage> {
     if (!seen.has(inode)) {
       seen.add(inode);
       usage.inodes++;
-      usage.size += Number(stats.blocks) * 512;
+      // Windows reports no block count: fall back to the apparent size there.
+      usage.size += stats.blocks === undefined ? Number(stats.size) : Number(stats.blocks) * 512;
     }
     if (stats.isDirectory()) {
       for (const name of await readdir(path)) await visit(join(path, name));

@@ -166,9 +166,12 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
    * `new-*` staging directories and `<id>` directories left by crashes.
    */
   async cleanup(): Promise<void> {
-    const ids = this.#store.read((tx) => tx.idMap());
     const dir = join(this.root, 'snapshots');
-    for (const name of await readdir(dir)) {
+    const names = await readdir(dir);
+    // Read the ids after listing: a snapshot whose directory made it into the listing has its
+    // record committed by now (the rename and the record commit in one synchronous step).
+    const ids = this.#store.read((tx) => tx.idMap());
+    for (const name of names) {
       if (ids.has(name) || this.#staging.has(name)) continue;
       await rm(join(dir, name), { recursive: true, force: true });
     }
@@ -195,20 +198,21 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
       await mkdir(staging, { mode: 0o700 });
       if (kind === Kind.Active) await this.#copies.run(() => this.scratch.copyTo(join(staging, SANDBOX_FILE)));
       let moved: string | undefined;
+      let snapshot: Snapshot;
       try {
-        const snapshot = this.#store.update((tx) => {
+        snapshot = this.#store.update((tx) => {
           const created = tx.createSnapshot(kind, key, parent, options);
           const dir = this.#dir(created.id);
           renameSync(staging, dir); // ids are reserved above every directory on disk (see open)
           moved = dir;
           return created;
         });
-        return this.#mounts(snapshot);
       } catch (error) {
         // The record was not written (the commit failed after the rename): drop the directory.
         if (moved) await rm(moved, { recursive: true, force: true });
         throw error;
       }
+      return this.#mounts(snapshot);
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
       throw error;

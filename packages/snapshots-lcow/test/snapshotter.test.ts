@@ -173,3 +173,32 @@ test('new ids start above every directory a crash left on disk', async (t) => {
   await second.cleanup();
   t.deepEqual((await readdir(join(root, 'snapshots'))).sort(), ['1', '58']);
 });
+
+test('cleanup running alongside prepares and removes never deletes a live snapshot', async (t) => {
+  const { root, sn } = await open(t);
+  await sn.prepare('warm');
+  let stop = false;
+  const cleaner = (async () => {
+    let rounds = 0;
+    while (!stop) {
+      await sn.cleanup();
+      rounds++;
+    }
+    return rounds;
+  })();
+  const mounts = await Promise.all(
+    Array.from({ length: 30 }, async (_, i) => {
+      const m = await sn.prepare(`p-${i}`);
+      if (i % 3 === 0) await sn.remove(`p-${i}`);
+      return m;
+    }),
+  );
+  stop = true;
+  t.true((await cleaner) > 0);
+  for (const [i, [m]] of mounts.entries()) {
+    if (i % 3 === 0) continue;
+    t.truthy(await stat(join(m!.source, SANDBOX_FILE)), `p-${i} keeps its sandbox`);
+  }
+  await sn.cleanup();
+  t.is((await readdir(join(root, 'snapshots'))).length, 1 + 20);
+});
