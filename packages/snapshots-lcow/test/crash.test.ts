@@ -38,7 +38,7 @@ test('killed mid-operation 6 times, the store reopens consistent and cleanup lea
   const root = await tempRoot(t);
   let rounds = 0;
   for (const ms of [150, 400, 250, 700, 330, 520]) rounds += await runAndKill(root, ms);
-  t.true(rounds > 10, `the child made progress: ${rounds} rounds`);
+  t.true(rounds > 3, `the child made progress: ${rounds} rounds`);
 
   const sn = await createLcowSnapshotter(root, { scratchCreator: ext4VhdxScratchCreator({ sizeBytes: 16 * 1024 * 1024 }) });
   await sn.cleanup();
