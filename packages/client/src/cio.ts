@@ -2,7 +2,7 @@ import { constants, openSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import { NotImplementedError } from '@proj/errdefs';
 import type { FifoMaker } from './options.js';
@@ -25,6 +25,12 @@ export interface IO {
   cancel(): void;
   /** Closes every FIFO end and removes the FIFOs this IO made. */
   close(): Promise<void>;
+  /**
+   * Resolves when the stdin stream given to the IO ended and was copied. The shim keeps the
+   * process's stdin open until `closeIO`, so processes call it then (containerd's Go client
+   * leaves that to the caller).
+   */
+  readonly stdinEnded?: Promise<void>;
 }
 
 /** What IO creators get from the client. */
@@ -92,10 +98,12 @@ export function withStreams(streams: Streams, options: StreamOptions = {}): IOCr
     await mkdir(root, { recursive: true, mode: 0o700 });
     const dir = await mkdtemp(join(root, `${id}-`));
     const terminal = options.terminal ?? false;
+    // The runc shim copies stdout and stderr together or not at all: both FIFOs always exist
+    // (stderr not with a terminal) and a stream left out is drained and dropped.
     const config: IOConfig = {
       stdin: streams.stdin ? join(dir, `${id}-stdin`) : '',
-      stdout: streams.stdout ? join(dir, `${id}-stdout`) : '',
-      stderr: streams.stderr && !terminal ? join(dir, `${id}-stderr`) : '',
+      stdout: join(dir, `${id}-stdout`),
+      stderr: terminal ? '' : join(dir, `${id}-stderr`),
       terminal,
     };
     try {
@@ -127,6 +135,7 @@ function openFifos(config: IOConfig, streams: Streams, dir: string | undefined):
   const sockets: Socket[] = [];
   const copies: Promise<void>[] = [];
   let stdinSocket: Socket | undefined;
+  let stdinEnded: Promise<void> | undefined;
   const openReader = (path: string, dest: Writable) => {
     const socket = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
     sockets.push(socket);
@@ -139,15 +148,15 @@ function openFifos(config: IOConfig, streams: Streams, dir: string | undefined):
     );
   };
   try {
-    if (config.stdout && streams.stdout) openReader(config.stdout, streams.stdout);
-    if (config.stderr && streams.stderr) openReader(config.stderr, streams.stderr);
+    if (config.stdout) openReader(config.stdout, streams.stdout ?? discard());
+    if (config.stderr) openReader(config.stderr, streams.stderr ?? discard());
     if (config.stdin && streams.stdin) {
       // Read-write: never blocks and never fails with ENXIO before the shim opens its end.
       const socket = new Socket({ fd: openSync(config.stdin, constants.O_RDWR | constants.O_NONBLOCK), readable: false, writable: true });
       socket.on('error', () => undefined);
       sockets.push(socket);
       stdinSocket = socket;
-      void copyStdin(streams.stdin, socket);
+      stdinEnded = copyStdin(streams.stdin, socket);
     }
   } catch (err) {
     for (const socket of sockets) socket.destroy();
@@ -155,6 +164,7 @@ function openFifos(config: IOConfig, streams: Streams, dir: string | undefined):
   }
   return {
     config,
+    ...(stdinEnded ? { stdinEnded } : {}),
     wait: async () => {
       await Promise.all(copies);
     },
@@ -172,11 +182,14 @@ async function copyStdin(source: Readable, socket: Socket): Promise<void> {
       if (socket.destroyed) return;
       if (!socket.write(chunk)) await once(socket, 'drain');
     }
-    // Flush, then close our (only) write end: the shim then reads EOF.
+    // Flush. Our write end stays open until cancel(): closing it before the shim opened the
+    // FIFO would drop what is buffered in it.
     await new Promise<void>((resolve) => socket.write(Buffer.alloc(0), () => resolve()));
   } catch {
     // The process went away or the IO was canceled.
-  } finally {
-    socket.destroy();
   }
+}
+
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, callback) => callback() });
 }

@@ -114,6 +114,9 @@ export class Process {
     try {
       const r = await this.host.services.tasks.start({ containerId: this.containerId, execId: this.execId }, this.host.call(options));
       this.#pid = r.pid;
+      // When the caller's stdin stream ends, close our FIFO end and the shim's (CloseIO) so
+      // the process reads EOF. The shim holds the FIFO open by now, so nothing buffered is lost.
+      void this.#io?.stdinEnded?.then(() => this.closeIO().catch(() => undefined));
       return r.pid;
     } catch (err) {
       if (this.execId && this.#io) {

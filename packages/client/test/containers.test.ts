@@ -1,0 +1,121 @@
+import test from 'ava';
+import { isFailedPrecondition, isNotFound, NotFoundError } from '@proj/errdefs';
+import {
+  defaultUnixSpec,
+  nullIO,
+  withContainerLabels,
+  withImage,
+  withImageConfig,
+  withImageStopSignal,
+  withNewSnapshot,
+  withNewSnapshotView,
+  withNewSpec,
+  withProcessArgs,
+  withHostname,
+  withRuntime,
+  withSnapshotter,
+  withSpec,
+  withEnv,
+  labels,
+} from '@proj/client';
+import { rootTest } from '@proj/testkit';
+import { session, suiteDaemon } from './helpers/daemon.js';
+
+const rtest = rootTest(test);
+const daemon = suiteDaemon(test);
+
+rtest.serial('container lifecycle: create from an image, info, labels, spec, image, delete with snapshot cleanup', async (t) => {
+  const s = await session(t, daemon.address());
+  const { image } = await s.busybox();
+  const id = s.id();
+  const container = await s.client.newContainer(id, [
+    withImage(image),
+    withSnapshotter('overlayfs'),
+    withNewSnapshot(`${id}-snap`, image),
+    withImageStopSignal(image),
+    withContainerLabels({ app: 'demo', tier: 'web' }),
+    withNewSpec(withImageConfig(image), withProcessArgs('echo', 'hi')),
+  ]);
+  t.is(container.id, id);
+
+  const info = await container.info();
+  t.is(info.image, image.name);
+  t.is(info.snapshotter, 'overlayfs');
+  t.is(info.snapshotKey, `${id}-snap`);
+  t.is(info.runtime.name, 'io.containerd.runc.v2');
+  t.truthy(info.createdAt);
+  t.deepEqual(info.labels, { app: 'demo', tier: 'web', [labels.stopSignal]: 'SIGTERM' });
+  t.is((await container.info({ refresh: false })).id, id);
+
+  const spec = await container.spec();
+  const expected = defaultUnixSpec(s.namespace, id);
+  expected.process!.args = ['echo', 'hi'];
+  expected.process!.env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
+  expected.process!.user = { uid: 0, gid: 0, additionalGids: [0] };
+  t.deepEqual(spec, expected, 'the default Linux spec plus the image config, as ctr builds it');
+
+  t.is((await container.image()).name, image.name);
+  t.deepEqual(await container.extensions(), {});
+
+  t.deepEqual(await container.setLabels({ tier: 'db', extra: 'x' }), { app: 'demo', tier: 'db', extra: 'x', [labels.stopSignal]: 'SIGTERM' });
+  t.deepEqual(await container.setLabels({ extra: '' }), { app: 'demo', tier: 'db', [labels.stopSignal]: 'SIGTERM' }, 'an empty value removes the label, others stay');
+  t.deepEqual(await container.labels(), { app: 'demo', tier: 'db', [labels.stopSignal]: 'SIGTERM' });
+
+  await container.update([withSpec(withHostname('box'), withEnv(['A=1']))]);
+  const updated = await container.spec();
+  t.is(updated.hostname, 'box');
+  t.true(updated.process!.env!.includes('A=1'));
+
+  const loaded = await s.client.loadContainer(id);
+  t.is((await loaded.info()).image, image.name);
+  t.deepEqual((await s.client.containers([`labels.app==demo`])).map((c) => c.id), [id]);
+
+  await container.delete({ withSnapshotCleanup: true });
+  await t.throwsAsync(s.client.loadContainer(id), { instanceOf: NotFoundError });
+  await t.throwsAsync(s.client.snapshotService('overlayfs').stat(`${id}-snap`), { instanceOf: NotFoundError });
+});
+
+rtest.serial('delete refuses while a task exists (FailedPrecondition), works after the task is deleted', async (t) => {
+  const s = await session(t, daemon.address());
+  const { image } = await s.busybox();
+  const id = s.id();
+  const container = await s.client.newContainer(id, [withNewSnapshot(id, image), withNewSpec(withImageConfig(image), withProcessArgs('sleep', '30'))]);
+  const task = await container.newTask(nullIO());
+  const error = await t.throwsAsync(container.delete({ withSnapshotCleanup: true }));
+  t.true(isFailedPrecondition(error), String(error));
+  t.regex(error!.message, /has a task/);
+  await task.kill('SIGKILL');
+  await task.wait();
+  await task.delete();
+  await container.delete({ withSnapshotCleanup: true });
+});
+
+rtest.serial('a container not made from an image: image() is NotFound; spec from options only; view snapshots', async (t) => {
+  const s = await session(t, daemon.address());
+  const bare = await s.client.newContainer(s.id(), [withRuntime('io.containerd.runc.v2'), withNewSpec(withProcessArgs('true'))]);
+  const error = await t.throwsAsync(bare.image());
+  t.true(isNotFound(error));
+  t.regex(error!.message, /not created from an image/);
+  t.deepEqual((await bare.spec()).process?.args, ['true']);
+  await bare.delete();
+
+  const { image } = await s.busybox();
+  const id = s.id();
+  const view = await s.client.newContainer(id, [withNewSnapshotView(`${id}-view`, image), withNewSpec(withImageConfig(image))]);
+  const info = await s.client.snapshotService('overlayfs').stat(`${id}-view`);
+  t.is(info.kind, 'view');
+  t.deepEqual((await view.spec()).process?.args, ['sh'], 'cmd from the image config');
+  await view.delete({ withSnapshotCleanup: true });
+});
+
+rtest.serial('errors are errdefs classes carrying the daemon message', async (t) => {
+  const s = await session(t, daemon.address());
+  const missing = await t.throwsAsync(s.client.loadContainer('nope'), { instanceOf: NotFoundError });
+  t.regex(missing!.message, /container "nope" in namespace .*not found|nope/);
+  const id = s.id();
+  const first = await s.client.newContainer(id, [withNewSpec(withProcessArgs('true'))]);
+  const dup = await t.throwsAsync(s.client.newContainer(id, [withNewSpec(withProcessArgs('true'))]));
+  t.is((dup as { code?: string }).code, 'AlreadyExists');
+  t.regex(dup!.message, new RegExp(id));
+  await first.delete();
+});
