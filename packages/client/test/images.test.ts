@@ -1,0 +1,139 @@
+import { Readable } from 'node:stream';
+import test from 'ava';
+import { NotFoundError } from '@proj/errdefs';
+import { chainIds, type ImportProgress, labels, mediaTypes, type UnpackProgress } from '@proj/client';
+import { busyboxImage, dockerArchive, ociArchive, rootTest } from '@proj/testkit';
+import { session, suiteDaemon } from './helpers/daemon.js';
+
+const rtest = rootTest(test);
+const daemon = suiteDaemon(test);
+
+rtest.serial('import of an OCI archive with unpack: image record, progress, gc labels, config, rootFS, snapshots', async (t) => {
+  const s = await session(t, daemon.address());
+  const built = busyboxImage({ name: 'docker.io/library/busybox:oci', extraLayers: [[{ path: 'hello.txt', type: 'file', content: 'hi\n' }]] });
+  const progress: ImportProgress[] = [];
+  const unpacks: UnpackProgress[] = [];
+  const [image, ...rest] = await s.client.import(Readable.from([ociArchive(built)]), {
+    onProgress: (p) => progress.push(p),
+    onUnpackProgress: (p) => unpacks.push(p),
+  });
+  t.is(rest.length, 0);
+  t.is(image!.name, built.name);
+  t.is(image!.target.digest, built.manifest.digest);
+  t.is(image!.target.mediaType, mediaTypes.ociManifest);
+  t.true(progress.some((p) => p.phase === 'write' && p.written === p.total && p.ref.startsWith('tar-blobs/sha256/')));
+  t.deepEqual(progress.filter((p) => p.phase === 'image'), [{ phase: 'image', name: built.name, digest: built.manifest.digest }]);
+  t.deepEqual(
+    unpacks.map((u) => [u.layer, u.status]),
+    [
+      [0, 'extracting'],
+      [0, 'done'],
+      [1, 'extracting'],
+      [1, 'done'],
+    ],
+  );
+
+  t.deepEqual(await image!.rootFS(), built.diffIds);
+  const { config, descriptor } = await image!.config();
+  t.is(descriptor.digest, built.config.digest);
+  t.deepEqual(config.config?.Cmd, ['sh']);
+  t.true(await image!.isUnpacked('overlayfs'));
+
+  const chain = chainIds(built.diffIds);
+  t.deepEqual(chain, built.chainIds);
+  const snapshots = s.client.snapshotService('overlayfs');
+  const top = await snapshots.stat(chain[1]!);
+  t.is(top.kind, 'committed');
+  t.is(top.parent, chain[0]!);
+
+  const configInfo = await s.client.content.info(built.config.digest);
+  t.is(configInfo.labels[`${labels.gcRefSnapshot}.overlayfs`], chain[1]);
+  const manifestInfo = await s.client.content.info(built.manifest.digest);
+  t.is(manifestInfo.labels[`${labels.gcRefContent}.config`], built.config.digest);
+  t.is(manifestInfo.labels[`${labels.gcRefContent}.l.1`], built.layers[1]!.digest);
+  t.is((await s.client.content.info(built.layers[0]!.digest)).labels[labels.uncompressed], built.diffIds[0]);
+
+  t.deepEqual((await s.client.listImages()).map((i) => i.name), [built.name]);
+  t.is((await s.client.getImage(built.name)).target.digest, built.manifest.digest);
+
+  // Re-import: everything exists already; same image, no new snapshots.
+  const again: UnpackProgress[] = [];
+  await s.client.import(Readable.from([ociArchive(built)]), { onUnpackProgress: (p) => again.push(p) });
+  t.deepEqual(again.map((u) => u.status), ['exists', 'exists']);
+
+  await image!.delete({ sync: true });
+  await t.throwsAsync(s.client.getImage(built.name), { instanceOf: NotFoundError });
+});
+
+rtest.serial('import of a Docker archive with two tagged images; unpack into a snapshotter on demand', async (t) => {
+  const s = await session(t, daemon.address());
+  const one = busyboxImage({ name: 'docker.io/library/busybox:one' });
+  const two = busyboxImage({ name: 'example.com/team/tool:2', config: { Cmd: ['echo', 'two'] } });
+  const images = await s.client.import(Readable.from([dockerArchive([one, two])]), { unpack: false });
+  t.deepEqual(images.map((i) => i.name).sort(), [one.name, two.name].sort());
+  for (const image of images) {
+    t.is(image.target.mediaType, mediaTypes.dockerManifest);
+    t.false(await image.isUnpacked('overlayfs'));
+  }
+  const tool = images.find((i) => i.name === two.name)!;
+  t.deepEqual((await tool.config()).config.config?.Cmd, ['echo', 'two']);
+  const { manifest } = await tool.manifest();
+  t.is(manifest.layers[0]!.mediaType, mediaTypes.dockerLayer, 'Docker archives hold uncompressed layer.tar files');
+  t.is(manifest.layers[0]!.digest, two.diffIds[0]!);
+  await tool.unpack({ snapshotter: 'overlayfs' });
+  t.true(await tool.isUnpacked('overlayfs'));
+});
+
+rtest.serial('content: write, info, read ranges, labels, list, delete; errors for missing blobs', async (t) => {
+  const s = await session(t, daemon.address());
+  const data = Buffer.from('hello content store\n'.repeat(1000));
+  const result = await s.client.withLease(async (leased) => {
+    const written = await leased.content.write('test-blob', [data.subarray(0, 5000), data.subarray(5000)], {
+      total: data.length,
+      labels: { 'containerd.io/gc.root': 'test' },
+    });
+    t.is(written.size, data.length);
+    t.false(written.existed);
+    const again = await leased.content.write('test-blob-2', data, { expected: written.digest, total: data.length });
+    t.true(again.existed, 'an existing blob makes a write with its digest a no-op');
+    return written;
+  });
+  const info = await s.client.content.info(result.digest);
+  t.is(info.size, data.length);
+  t.is(info.labels['containerd.io/gc.root'], 'test');
+  t.deepEqual(await s.client.content.readAll(result.digest), data);
+  const parts: Uint8Array[] = [];
+  for await (const chunk of s.client.content.read(result.digest, { offset: 6, size: 7 })) parts.push(chunk);
+  t.is(Buffer.concat(parts).toString(), 'content');
+  const labelled = await s.client.content.setLabels(result.digest, { extra: 'yes' });
+  t.is(labelled.labels.extra, 'yes');
+  t.true((await s.client.content.list([`digest==${result.digest}`])).some((i) => i.digest === result.digest));
+  await s.client.content.delete(result.digest);
+  const missing = await t.throwsAsync(s.client.content.info(result.digest), { instanceOf: NotFoundError });
+  t.regex(missing!.message, new RegExp(result.digest.slice(7)));
+});
+
+rtest.serial('snapshots: prepare, mounts, commit, view, stat, labels, usage, list, remove', async (t) => {
+  const s = await session(t, daemon.address());
+  const sn = s.client.snapshotService('overlayfs');
+  const base = s.id('base');
+  const mounts = await sn.prepare(`${base}-active`, '', { labels: { purpose: 'test' } });
+  t.is(mounts[0]?.type, 'bind');
+  t.deepEqual(await sn.mounts(`${base}-active`), mounts);
+  t.is((await sn.stat(`${base}-active`)).kind, 'active');
+  await sn.commit(base, `${base}-active`, { labels: { kept: 'yes' } });
+  const committed = await sn.stat(base);
+  t.is(committed.kind, 'committed');
+  t.deepEqual(committed.labels, { kept: 'yes' });
+  await t.throwsAsync(sn.stat(`${base}-active`), { instanceOf: NotFoundError });
+  const view = await sn.view(`${base}-view`, base);
+  t.true(view[0]!.options.includes('ro'));
+  t.deepEqual((await sn.setLabels(base, { more: '1' })).labels, { kept: 'yes', more: '1' });
+  t.is(typeof (await sn.usage(base)).size, 'number');
+  t.deepEqual((await sn.list([`parent==${base}`])).map((i) => i.name), [`${base}-view`]);
+  const busy = await t.throwsAsync(sn.remove(base));
+  t.is((busy as { code?: string }).code, 'FailedPrecondition');
+  await sn.remove(`${base}-view`);
+  await sn.remove(base);
+  t.deepEqual(await sn.list(), []);
+});
