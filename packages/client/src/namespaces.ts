@@ -29,13 +29,14 @@ export class NamespaceStore {
     return { ...(r.namespace?.labels ?? {}) };
   }
 
-  /** Sets the given labels on a namespace (an empty value removes one). */
+  /** Sets the given labels on a namespace (an empty value removes one); returns all its labels. */
   async setLabels(name: string, labels: Record<string, string>, options: CallOptions = {}): Promise<Record<string, string>> {
-    const r = await this.#ctx.services.namespaces.update(
+    await this.#ctx.services.namespaces.update(
       { namespace: { name, labels }, updateMask: create(FieldMaskSchema, { paths: Object.keys(labels).map((k) => `labels.${k}`) }) },
       this.#ctx.call(options),
     );
-    return { ...(r.namespace?.labels ?? {}) };
+    // containerd 1.6 answers Update with an empty namespace: read the labels back.
+    return this.labels(name, options);
   }
 
   /** Deletes an empty namespace; FailedPrecondition while it holds objects. */
