@@ -8,7 +8,7 @@ import {
   UnavailableError,
 } from '@proj/errdefs';
 import { MessageType, maxMessageLength } from './constants.js';
-import { type FrameEvent, FrameReader, encodeFrame } from './frame.js';
+import { type FrameEvent, FrameReader, FrameWriter, encodeFrame } from './frame.js';
 import { decodeResponse, encodeRequest } from './messages.js';
 import { type MetadataInit, metadataToEntries } from './metadata.js';
 import { type MethodDescriptor, fullMethodName } from './method.js';
@@ -61,6 +61,7 @@ interface PendingCall {
 export class TtrpcClient {
   private readonly pending = new Map<number, PendingCall>();
   private readonly reader: FrameReader;
+  private readonly writer: FrameWriter;
   private readonly maxLength: number;
   private readonly label: string;
   private nextStreamId = 1;
@@ -76,6 +77,7 @@ export class TtrpcClient {
   ) {
     this.maxLength = options.maxMessageLength ?? maxMessageLength;
     this.reader = new FrameReader(this.maxLength);
+    this.writer = new FrameWriter(socket);
     this.label = options.label ?? (socket.remoteAddress || 'ttrpc server');
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay?.(true);
@@ -178,7 +180,7 @@ export class TtrpcClient {
         timer = setTimeout(() => finish(new DeadlineExceededError(`${name}: no response within ${timeoutMs} ms`)), timeoutMs);
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.socket.write(encodeFrame(streamId, MessageType.Request, body));
+      this.writer.write(encodeFrame(streamId, MessageType.Request, body));
     });
   }
 

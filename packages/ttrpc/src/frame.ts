@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { frameHeaderLength, maxMessageLength } from './constants.js';
 
 /** The fixed 10-byte header in front of every ttrpc frame. */
@@ -121,5 +122,32 @@ export class FrameReader {
         count = 0;
       }
     }
+  }
+}
+
+/**
+ * Writes frames to a socket, gathering the frames written in one tick into a single `writev`
+ * (cork now, uncork on the next tick), so many concurrent calls cost one syscall, not one each.
+ */
+export class FrameWriter {
+  private corked = false;
+
+  constructor(private readonly socket: Socket) {}
+
+  /** Queues one frame. */
+  write(frame: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.flush());
+    }
+    this.socket.write(frame);
+  }
+
+  /** Sends what is queued now instead of on the next tick. */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 }

@@ -2,7 +2,7 @@ import { lstat, unlink } from 'node:fs/promises';
 import { type Server, type Socket, createServer } from 'node:net';
 import { GrpcCode, InvalidArgumentError, NotImplementedError, ResourceExhaustedError, UnavailableError } from '@proj/errdefs';
 import { MessageType, maxMessageLength } from './constants.js';
-import { type Frame, FrameReader, encodeFrame } from './frame.js';
+import { type Frame, FrameReader, FrameWriter, encodeFrame } from './frame.js';
 import { type RequestMessage, type StatusMessage, decodeRequest, encodeResponse } from './messages.js';
 import { type Metadata, entriesToMetadata } from './metadata.js';
 import { type MethodDescriptor, fullMethodName } from './method.js';
@@ -147,7 +147,7 @@ export class TtrpcServer {
     this.closing = true;
     const stopped = this.stopListening();
     await Promise.all([...this.connections].map((connection) => connection.drain()));
-    for (const connection of this.connections) connection.destroy();
+    for (const connection of this.connections) connection.end();
     await stopped;
   }
 
@@ -189,6 +189,7 @@ export class TtrpcServer {
 
 class ServerConnection {
   private readonly reader: FrameReader;
+  private readonly writer: FrameWriter;
   private readonly calls = new Set<AbortController>();
   private active = 0;
   private idle: (() => void) | undefined;
@@ -198,6 +199,7 @@ class ServerConnection {
     private readonly server: TtrpcServer,
   ) {
     this.reader = new FrameReader(server.limit);
+    this.writer = new FrameWriter(socket);
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => server.report(new UnavailableError(`ttrpc connection failed: ${error.message}`, { cause: error })));
@@ -217,6 +219,13 @@ class ServerConnection {
 
   destroy(): void {
     this.socket.destroy();
+  }
+
+  /** Flushes queued responses, then closes; a peer that does not hang up within a second is cut off. */
+  end(): void {
+    this.writer.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   private onData(chunk: Buffer): void {
@@ -308,6 +317,6 @@ class ServerConnection {
 
   private send(streamId: number, body: Uint8Array): void {
     if (this.socket.destroyed || !this.socket.writable) return;
-    this.socket.write(encodeFrame(streamId, MessageType.Response, body));
+    this.writer.write(encodeFrame(streamId, MessageType.Response, body));
   }
 }
