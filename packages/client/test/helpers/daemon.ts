@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { ExecutionContext, TestFn } from 'ava';
+import { isNotFound } from '@proj/errdefs';
 import { mkfifo } from '@proj/mount';
 import { Client, type Image } from '@proj/client';
 import { busyboxImage, type BuiltImage, type ContainerdDaemon, isRoot, ociArchive, startContainerd } from '@proj/testkit';
@@ -80,7 +81,7 @@ export async function session(t: ExecutionContext, address: string): Promise<Ses
       for (const s of snapshots) await client.snapshotService('overlayfs').remove(s.name).catch(() => undefined);
       if (leaks.length > 0) throw new Error(`test left behind: ${leaks.join('; ')}`);
       await client.namespaces.delete(namespace).catch((err: unknown) => {
-        if (!(err instanceof Error && /not found/i.test(err.message))) throw err;
+        if (!isNotFound(err)) throw err;
       });
     } finally {
       client.close();
