@@ -22,14 +22,16 @@ test('restore after a restart: state written by one process is read back exactly
   t.deepEqual(read, { sandbox: sandboxState('sb2', 'z'), containers: { c3: containerState('c3', 'z') } });
 });
 
-test('two processes writing the same sandbox at once: exactly one gets "locked", the other state is complete', async (t) => {
+// Serial: the timing-sensitive tests must not compete with each other for the two cores.
+test.serial('two processes writing the same sandbox at once: exactly one gets "locked", the other state is complete', async (t) => {
   const root = join(await tempRoot(t, 'proj-persist-'), 'persist');
-  const rounds = 4;
+  const rounds = 3;
   for (let round = 0; round < rounds; round++) {
-    const writers = ['left', 'right'].map((tag) => startWriter(t, ['race', root, 'sb1', `${tag}-${round}`, '400']));
+    const writers = ['left', 'right'].map((tag) => startWriter(t, ['race', root, 'sb1', `${tag}-${round}`, '1500']));
     for (const writer of writers) t.is(await nextLine(writer), 'ready');
     const results = writers.map((writer) => nextLine(writer));
-    // Both are released at the same moment; whoever locks first holds the lock for 400 ms.
+    // Both are released at the same moment; whoever locks first holds the lock for 1.5 s, far
+    // longer than the gap between the two attempts, so the other one must find it held.
     for (const writer of writers) writer.stdin!.write('go\n');
     const outcomes = (await Promise.all(results)).map((line) => JSON.parse(line) as { ok: boolean; code?: string; message?: string });
     const winners = outcomes.filter((outcome) => outcome.ok);
@@ -46,7 +48,7 @@ test('two processes writing the same sandbox at once: exactly one gets "locked",
   }
 });
 
-test('a writer killed at random points, many rounds, never leaves a truncated persist.json', async (t) => {
+test.serial('a writer killed at random points, many rounds, never leaves a truncated persist.json', async (t) => {
   const root = join(await tempRoot(t, 'proj-persist-'), 'persist');
   const store = new PersistStore({ root });
   const rounds = 60;
