@@ -9,6 +9,7 @@
  */
 export { newBundle, bundleSteps, type BundleStep, type NewBundleOptions } from './new-bundle.js';
 export { loadBundle, type LoadBundleOptions } from './load-bundle.js';
+export { listBundles, type BundleEntry } from './list-bundles.js';
 export { Bundle, type BundleInit } from './bundle.js';
 export { validateIdentifier, identifierPattern, maxIdentifierLength } from './identifiers.js';
 export { bundleLayout, bundleModes } from './layout.js';

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
 import { isAlreadyExists, isInvalidArgument, isNotFound } from '@proj/errdefs';
-import { loadBundle, newBundle } from '@proj/bundle';
+import { listBundles, loadBundle, newBundle } from '@proj/bundle';
 import { tempRoot } from '@proj/testkit';
 
 const run = promisify(execFile);
@@ -84,4 +84,19 @@ test('the log FIFO is created 0700, cannot be created twice, and what a writer s
   t.is(await received, 'level=info msg="shim started"\n');
   log.destroy();
   await bundle.delete();
+});
+
+test('listBundles finds every bundle by namespace and id, skipping interrupted deletes and strays', async (t) => {
+  const { base, root, state } = await setup(t);
+  await newBundle({ root, state, namespace: 'k8s.io', id: 'pod-a', spec: {} });
+  await newBundle({ root, state, namespace: 'default', id: 'a0', spec: {} });
+  await mkdir(join(state, 'default', '.gone'), { recursive: true });
+  await writeFile(join(state, 'default', 'stray-file'), '');
+  await mkdir(join(state, 'not valid!', 'x'), { recursive: true });
+  t.deepEqual(await listBundles(state), [
+    { namespace: 'default', id: 'a0', path: join(state, 'default', 'a0') },
+    { namespace: 'default', id: 'c1', path: join(state, 'default', 'c1') },
+    { namespace: 'k8s.io', id: 'pod-a', path: join(state, 'k8s.io', 'pod-a') },
+  ]);
+  t.deepEqual(await listBundles(join(base, 'no-such-state')), []);
 });

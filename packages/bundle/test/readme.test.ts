@@ -14,5 +14,5 @@ test('the README example runs and prints what the README shows', async (t) => {
   t.truthy(code);
   t.truthy(expected);
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code!], { cwd: packageDir, timeout: 30_000 });
-  t.is(stdout, expected);
+  t.is(stdout, expected!);
 });
