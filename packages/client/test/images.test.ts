@@ -115,25 +115,28 @@ rtest.serial('content: write, info, read ranges, labels, list, delete; errors fo
 
 rtest.serial('snapshots: prepare, mounts, commit, view, stat, labels, usage, list, remove', async (t) => {
   const s = await session(t, daemon.address());
-  const sn = s.client.snapshotService('overlayfs');
-  const base = s.id('base');
-  const mounts = await sn.prepare(`${base}-active`, '', { labels: { purpose: 'test' } });
-  t.is(mounts[0]?.type, 'bind');
-  t.deepEqual(await sn.mounts(`${base}-active`), mounts);
-  t.is((await sn.stat(`${base}-active`)).kind, 'active');
-  await sn.commit(base, `${base}-active`, { labels: { kept: 'yes' } });
-  const committed = await sn.stat(base);
-  t.is(committed.kind, 'committed');
-  t.deepEqual(committed.labels, { kept: 'yes' });
-  await t.throwsAsync(sn.stat(`${base}-active`), { instanceOf: NotFoundError });
-  const view = await sn.view(`${base}-view`, base);
-  t.true(view[0]!.options.includes('ro'));
-  t.deepEqual((await sn.setLabels(base, { more: '1' })).labels, { kept: 'yes', more: '1' });
-  t.is(typeof (await sn.usage(base)).size, 'number');
-  t.deepEqual((await sn.list([`parent==${base}`])).map((i) => i.name), [`${base}-view`]);
-  const busy = await t.throwsAsync(sn.remove(base));
-  t.is((busy as { code?: string }).code, 'FailedPrecondition');
-  await sn.remove(`${base}-view`);
-  await sn.remove(base);
-  t.deepEqual(await sn.list(), []);
+  // Under a lease: unreferenced snapshots are otherwise fair game for the garbage collector.
+  await s.client.withLease(async (leased) => {
+    const sn = leased.snapshotService('overlayfs');
+    const base = s.id('base');
+    const mounts = await sn.prepare(`${base}-active`, '', { labels: { purpose: 'test' } });
+    t.is(mounts[0]?.type, 'bind');
+    t.deepEqual(await sn.mounts(`${base}-active`), mounts);
+    t.is((await sn.stat(`${base}-active`)).kind, 'active');
+    await sn.commit(base, `${base}-active`, { labels: { kept: 'yes' } });
+    const committed = await sn.stat(base);
+    t.is(committed.kind, 'committed');
+    t.deepEqual(committed.labels, { kept: 'yes' });
+    await t.throwsAsync(sn.stat(`${base}-active`), { instanceOf: NotFoundError });
+    const view = await sn.view(`${base}-view`, base);
+    t.true(view[0]!.options.includes('ro'));
+    t.deepEqual((await sn.setLabels(base, { more: '1' })).labels, { kept: 'yes', more: '1' });
+    t.is(typeof (await sn.usage(base)).size, 'number');
+    t.deepEqual((await sn.list([`parent==${base}`])).map((i) => i.name), [`${base}-view`]);
+    const busy = await t.throwsAsync(sn.remove(base));
+    t.is((busy as { code?: string }).code, 'FailedPrecondition');
+    await sn.remove(`${base}-view`);
+    await sn.remove(base);
+    t.deepEqual(await sn.list(), []);
+  });
 });
