@@ -1,6 +1,6 @@
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { errnoOf } from './fs-errors.js';
+import { errnoOf } from '@proj/errdefs';
 
 /**
  * Removes `path` so that it is never seen half-deleted under its own name: it is first renamed

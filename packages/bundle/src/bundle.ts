@@ -3,10 +3,9 @@ import { readFile, readlink, realpath, rmdir } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { AlreadyExistsError, FailedPreconditionError, NotFoundError, UnknownError, isAlreadyExists } from '@proj/errdefs';
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError, UnknownError, errnoOf, fromSystemError, isAlreadyExists } from '@proj/errdefs';
 import { atomicDelete } from './atomic-delete.js';
 import { atomicWrite } from './atomic-write.js';
-import { errnoOf, fsError } from './fs-errors.js';
 import { bundleLayout, bundleModes } from './layout.js';
 import { mkfifo, unmountRecursive } from '@proj/mount';
 
@@ -66,7 +65,7 @@ export class Bundle {
       return await readlink(join(this.path, bundleLayout.work));
     } catch (err) {
       if (errnoOf(err) === 'ENOENT') return this.#workPath;
-      throw fsError(`read the work link of bundle ${this.path}`, err);
+      throw fromSystemError(err, `read the work link of bundle ${this.path}`);
     }
   }
 
@@ -75,7 +74,7 @@ export class Bundle {
     try {
       return await readFile(this.configPath);
     } catch (err) {
-      throw fsError(`read the spec of task "${this.id}" (${this.configPath})`, err);
+      throw fromSystemError(err, `read the spec of task "${this.id}" (${this.configPath})`);
     }
   }
 
@@ -117,7 +116,7 @@ export class Bundle {
       if (isAlreadyExists(err)) {
         throw new AlreadyExistsError(`log FIFO ${this.logPath} of task "${this.id}" exists already`, { cause: err });
       }
-      throw fsError(`create log FIFO ${this.logPath} of task "${this.id}"`, err);
+      throw fromSystemError(err, `create log FIFO ${this.logPath} of task "${this.id}"`);
     }
     return this.logPath;
   }
@@ -132,7 +131,7 @@ export class Bundle {
     try {
       fd = await openRaw(this.logPath, constants.O_RDWR | constants.O_NONBLOCK);
     } catch (err) {
-      throw fsError(`open log FIFO ${this.logPath} of task "${this.id}"`, err);
+      throw fromSystemError(err, `open log FIFO ${this.logPath} of task "${this.id}"`);
     }
     // The socket owns the descriptor: destroying it closes the FIFO.
     return new Socket({ fd, readable: true, writable: false });
@@ -155,7 +154,7 @@ export class Bundle {
     try {
       canonicalRootfs = await realpath(rootfs);
     } catch (err) {
-      if (errnoOf(err) !== 'ENOENT') throw fsError(`resolve rootfs ${rootfs} of task "${this.id}"`, err);
+      if (errnoOf(err) !== 'ENOENT') throw fromSystemError(err, `resolve rootfs ${rootfs} of task "${this.id}"`);
     }
     if (canonicalRootfs !== undefined) {
       try {
@@ -170,7 +169,7 @@ export class Bundle {
         await rmdir(rootfs);
       } catch (err) {
         if (errnoOf(err) !== 'ENOENT') {
-          throw fsError(`remove rootfs ${rootfs} of task "${this.id}" (it must be empty once unmounted)`, err);
+          throw fromSystemError(err, `remove rootfs ${rootfs} of task "${this.id}" (it must be empty once unmounted)`);
         }
       }
     }
@@ -178,14 +177,14 @@ export class Bundle {
     try {
       await atomicDelete(this.path);
     } catch (err) {
-      failures.push(fsError(`remove bundle ${this.path}`, err));
+      failures.push(fromSystemError(err, `remove bundle ${this.path}`));
     }
     if (work !== undefined) {
       try {
         this.#checkWorkPath(work);
         await atomicDelete(work);
       } catch (err) {
-        failures.push(fsError(`remove work dir ${work}`, err));
+        failures.push(fromSystemError(err, `remove work dir ${work}`));
       }
     }
     if (failures.length === 1) throw failures[0];
@@ -211,7 +210,7 @@ export class Bundle {
     try {
       await atomicWrite(path, content);
     } catch (err) {
-      throw fsError(`write ${path} of task "${this.id}"`, err);
+      throw fromSystemError(err, `write ${path} of task "${this.id}"`);
     }
   }
 
@@ -223,7 +222,7 @@ export class Bundle {
       if (errnoOf(err) === 'ENOENT') {
         throw new NotFoundError(`${path} does not exist: ${whyMissing}`, { cause: err });
       }
-      throw fsError(`read ${path} of task "${this.id}"`, err);
+      throw fromSystemError(err, `read ${path} of task "${this.id}"`);
     }
   }
 }

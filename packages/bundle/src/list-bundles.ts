@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { errnoOf, fsError } from './fs-errors.js';
+import { errnoOf, fromSystemError } from '@proj/errdefs';
 import { identifierPattern, maxIdentifierLength } from './identifiers.js';
 
 /** A bundle found on disk by {@link listBundles}. */
@@ -39,6 +39,6 @@ async function directories(dir: string): Promise<string[]> {
     return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return [];
-    throw fsError(`list bundles in ${dir}`, err);
+    throw fromSystemError(err, `list bundles in ${dir}`);
   }
 }

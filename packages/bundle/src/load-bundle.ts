@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError, NotFoundError } from '@proj/errdefs';
+import { InvalidArgumentError, NotFoundError, errnoOf, fromSystemError } from '@proj/errdefs';
 import { Bundle } from './bundle.js';
-import { errnoOf, fsError } from './fs-errors.js';
 import { validateIdentifier } from './identifiers.js';
 
 /** What {@link loadBundle} needs. */
@@ -38,7 +37,7 @@ export async function loadBundle(options: LoadBundleOptions): Promise<Bundle> {
     if (errnoOf(err) === 'ENOENT') {
       throw new NotFoundError(`bundle of task "${id}" in namespace "${namespace}" does not exist (${path})`, { cause: err });
     }
-    throw fsError(`open bundle ${path}`, err);
+    throw fromSystemError(err, `open bundle ${path}`);
   }
   const workPath = options.root === undefined ? undefined : join(resolve(options.root), namespace, id);
   return new Bundle({ id, namespace, path, workPath });

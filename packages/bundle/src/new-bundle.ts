@@ -1,8 +1,7 @@
-import { InvalidArgumentError } from '@proj/errdefs';
+import { InvalidArgumentError, errnoOf, fromSystemError } from '@proj/errdefs';
 import { chown, chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Bundle } from './bundle.js';
-import { errnoOf, fsError } from './fs-errors.js';
 import { validateIdentifier } from './identifiers.js';
 import { bundleLayout, bundleModes } from './layout.js';
 import { mkdirAll } from './mkdirs.js';
@@ -143,6 +142,6 @@ async function run<T>(operation: () => Promise<T>, what: string): Promise<T> {
   try {
     return await operation();
   } catch (err) {
-    throw fsError(what, err);
+    throw fromSystemError(err, what);
   }
 }

@@ -1,5 +1,5 @@
 import { rm, rmdir } from 'node:fs/promises';
-import { errnoOf } from './fs-errors.js';
+import { errnoOf } from '@proj/errdefs';
 
 interface Created {
   path: string;

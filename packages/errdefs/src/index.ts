@@ -15,3 +15,4 @@ export * from './classes.js';
 export * from './predicates.js';
 export { createError } from './create.js';
 export { GrpcCode, type GrpcStatus, toGrpcStatus, fromGrpcStatus, wireMessage, grpcCodeOf } from './grpc.js';
+export { fromSystemError, errnoOf, errnoCode } from './system.js';

@@ -16,9 +16,10 @@ import {
   isNotImplemented,
   isUnknown,
 } from '@proj/errdefs';
+import type { ErrorCode } from '@proj/errdefs';
 
 // The table of the wire doc, section 4, plus the classes it leaves to containerd/errdefs.
-const expected: Record<string, number> = {
+const expected: Record<ErrorCode, number> = {
   InvalidArgument: 3,
   NotFound: 5,
   AlreadyExists: 6,

@@ -1,6 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { UnavailableError } from '@proj/errdefs';
-import { errnoName, systemError } from './errors.js';
+import { UnavailableError, errnoOf, fromSystemError } from '@proj/errdefs';
 import { LockOperation } from './flags.js';
 import { native } from './native.js';
 
@@ -27,10 +26,10 @@ export async function flock(file: number | FileHandle, mode: LockMode, options: 
   try {
     await native().flock(fd, operation);
   } catch (err) {
-    if (errnoName(err) === 'EWOULDBLOCK' || errnoName(err) === 'EAGAIN') {
+    if (errnoOf(err) === 'EWOULDBLOCK' || errnoOf(err) === 'EAGAIN') {
       throw new UnavailableError(`flock ${mode} on fd ${fd}: the lock is held by another process`, { cause: err });
     }
-    throw systemError(err, `flock ${mode} on fd ${fd}`);
+    throw fromSystemError(err, `flock ${mode} on fd ${fd}`);
   }
 }
 
@@ -42,6 +41,6 @@ export async function mkfifo(path: string, mode = 0o600): Promise<void> {
   try {
     await native().mkfifo(path, mode);
   } catch (err) {
-    throw systemError(err, `mkfifo "${path}"`);
+    throw fromSystemError(err, `mkfifo "${path}"`);
   }
 }

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { InvalidArgumentError, NotFoundError } from '@proj/errdefs';
-import { systemError } from './errors.js';
+import { InvalidArgumentError, NotFoundError, fromSystemError } from '@proj/errdefs';
 import { MountFlag, propagationFlags } from './flags.js';
 import { native } from './native.js';
 import { parseMountOptions } from './options.js';
@@ -159,5 +158,5 @@ function describe(err: unknown, m: Mount, what: string): Error {
   if ((err as { code?: string }).code === 'ENODEV') {
     return new InvalidArgumentError(`unknown mount type "${m.type}": the kernel has no such filesystem (see /proc/filesystems)`, { cause: err });
   }
-  return systemError(err, what);
+  return fromSystemError(err, what);
 }

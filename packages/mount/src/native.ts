@@ -28,8 +28,3 @@ export function native(): NativeBinding {
   }
   return binding;
 }
-
-/** Whether `err` came from the addon (has errno and code). */
-export function isNativeError(err: unknown): err is NativeError {
-  return err instanceof Error && typeof (err as Partial<NativeError>).errno === 'number';
-}

@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidArgumentError } from '@proj/errdefs';
-import { errnoName, systemError } from './errors.js';
+import { InvalidArgumentError, errnoOf, fromSystemError } from '@proj/errdefs';
 import { mountsUnder } from './mountinfo.js';
 import { native } from './native.js';
 
@@ -16,7 +15,7 @@ async function unmountOnce(target: string, flags: number): Promise<void> {
       await native().umount2(target, flags);
       return;
     } catch (err) {
-      if (errnoName(err) !== 'EBUSY' || attempt >= busyRetries) throw err;
+      if (errnoOf(err) !== 'EBUSY' || attempt >= busyRetries) throw err;
       await sleep(busyDelayMs);
     }
   }
@@ -31,10 +30,10 @@ export async function unmount(target: string, flags = 0): Promise<void> {
   try {
     await unmountOnce(target, flags);
   } catch (err) {
-    if (errnoName(err) === 'EINVAL') {
+    if (errnoOf(err) === 'EINVAL') {
       throw new InvalidArgumentError(`unmount "${target}": not a mount point`, { cause: err });
     }
-    throw systemError(err, `unmount "${target}"`);
+    throw fromSystemError(err, `unmount "${target}"`);
   }
 }
 
@@ -53,8 +52,8 @@ export async function unmountAll(target: string, flags = 0): Promise<void> {
     try {
       await unmountOnce(target, flags);
     } catch (err) {
-      if (errnoName(err) === 'EINVAL') return;
-      throw systemError(err, `unmount "${target}"`);
+      if (errnoOf(err) === 'EINVAL') return;
+      throw fromSystemError(err, `unmount "${target}"`);
     }
   }
   throw new InvalidArgumentError(`unmount "${target}": still mounted after ${maxStackDepth} unmounts`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoOf } from './fs-errors.js';
+import { errnoOf } from '@proj/errdefs';
 
 /** The name every store file has. */
 export const persistFile = 'persist.json';

@@ -2,11 +2,10 @@ import { constants } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnavailableError, isNotFound, isUnavailable } from '@proj/errdefs';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnavailableError, errnoOf, fromSystemError, isNotFound, isUnavailable } from '@proj/errdefs';
 import { flock } from '@proj/mount';
 import { dirMode, persistFile, removeStaleTemps, syncDir, tempPath, writeSynced } from './atomic-file.js';
 import { decodeContainer, decodeSandbox, encodeDocument } from './document.js';
-import { errnoOf, fsError } from './fs-errors.js';
 import { validateIdentifier } from './identifiers.js';
 import type { ContainerState, PersistedSandbox, SandboxState } from './types.js';
 import { checkContainerState, checkSandboxState, type Fail } from './validate.js';
@@ -148,7 +147,7 @@ export class PersistStore {
           for (const createdDir of createdDirs) await rm(createdDir, { recursive: true, force: true });
         }
       }
-      throw fsError(`write state of sandbox "${sandboxState.id}" to ${dir}`, err);
+      throw fromSystemError(err, `write state of sandbox "${sandboxState.id}" to ${dir}`);
     } finally {
       await handle.close();
     }
@@ -185,7 +184,7 @@ export class PersistStore {
           text = await readFile(file, 'utf8');
         } catch (err) {
           if (errnoOf(err) === 'ENOENT') continue;
-          throw fsError(`read ${file}`, err);
+          throw fromSystemError(err, `read ${file}`);
         }
         const container = decodeContainer(file, text);
         if (container.id !== name) {
@@ -229,7 +228,7 @@ export class PersistStore {
         throw err;
       }
     } catch (err) {
-      throw fsError(`destroy sandbox "${id}" at ${dir}`, err);
+      throw fromSystemError(err, `destroy sandbox "${id}" at ${dir}`);
     } finally {
       await handle.close();
     }
@@ -244,7 +243,7 @@ export class PersistStore {
       entries = await readdir(this.root, { withFileTypes: true });
     } catch (err) {
       if (errnoOf(err) === 'ENOENT') return [];
-      throw fsError(`list sandboxes in ${this.root}`, err);
+      throw fromSystemError(err, `list sandboxes in ${this.root}`);
     }
     const ids: string[] = [];
     for (const entry of entries) {
@@ -263,7 +262,7 @@ export class PersistStore {
     try {
       await mkdir(this.root, { recursive: true, mode: dirMode });
     } catch (err) {
-      throw fsError(`create the persist root ${this.root}`, err);
+      throw fromSystemError(err, `create the persist root ${this.root}`);
     }
   }
 
@@ -277,14 +276,14 @@ export class PersistStore {
       try {
         await mkdir(dir, { mode: dirMode });
       } catch (err) {
-        if (errnoOf(err) !== 'EEXIST') throw fsError(`create sandbox directory ${dir}`, err);
+        if (errnoOf(err) !== 'EEXIST') throw fromSystemError(err, `create sandbox directory ${dir}`);
       }
       let handle: FileHandle;
       try {
         handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
       } catch (err) {
         if (errnoOf(err) === 'ENOENT' && attempt < lockAttempts) continue;
-        throw fsError(`open sandbox directory ${dir}`, err);
+        throw fromSystemError(err, `open sandbox directory ${dir}`);
       }
       try {
         await this.#lockExclusive(handle, id, dir);
@@ -308,7 +307,7 @@ export class PersistStore {
           { cause: err },
         );
       }
-      throw fsError(`lock sandbox directory ${dir}`, err);
+      throw fromSystemError(err, `lock sandbox directory ${dir}`);
     }
     await this.#checkStillLinked(handle, id, dir);
   }
@@ -320,7 +319,7 @@ export class PersistStore {
         await flock(handle, 'shared', { nonBlocking: true });
         break;
       } catch (err) {
-        if (!isUnavailable(err)) throw fsError(`lock sandbox directory ${dir}`, err);
+        if (!isUnavailable(err)) throw fromSystemError(err, `lock sandbox directory ${dir}`);
         if (Date.now() >= deadline) {
           throw new UnavailableError(
             `sandbox "${id}" is locked: a writer has held ${dir} for more than ${this.#readLockTimeoutMs} ms; retry later`,
@@ -349,7 +348,7 @@ export class PersistStore {
       return await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
     } catch (err) {
       if (errnoOf(err) === 'ENOENT') throw new NotFoundError(`${dir} does not exist${whyMissing ? `: ${whyMissing}` : ''}`, { cause: err });
-      throw fsError(`open ${dir}`, err);
+      throw fromSystemError(err, `open ${dir}`);
     }
   }
 
@@ -385,7 +384,7 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return false;
-    throw fsError(`stat ${path}`, err);
+    throw fromSystemError(err, `stat ${path}`);
   }
 }
 
@@ -394,6 +393,6 @@ async function readText(file: string, whyMissing: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') throw new NotFoundError(`${file} does not exist: ${whyMissing}`, { cause: err });
-    throw fsError(`read ${file}`, err);
+    throw fromSystemError(err, `read ${file}`);
   }
 }
