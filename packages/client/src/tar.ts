@@ -104,7 +104,9 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
     const size = pax.size !== undefined ? Number(pax.size) : octal(block, 124, 12);
     const padded = Math.ceil(size / 512) * 512;
     if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
-      const data = (await reader.read(padded)).subarray(0, size);
+      const block = await reader.read(padded);
+      if (block.length < padded) throw new InvalidArgumentError('tar stream ends inside an extended header: the archive is truncated');
+      const data = block.subarray(0, size);
       if (type === 'x') pax = parsePax(data);
       else if (type === 'L') longName = cString(data, 0, data.length);
       else if (type === 'K') longLink = cString(data, 0, data.length);
@@ -138,6 +140,8 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
       if (chunk.length === 0) throw new InvalidArgumentError(`tar stream ends inside "${entry.name}": the archive is truncated`);
       remaining -= chunk.length;
     }
-    await reader.read(padded - size);
+    if ((await reader.read(padded - size)).length < padded - size) {
+      throw new InvalidArgumentError(`tar stream ends inside the padding of "${entry.name}": the archive is truncated`);
+    }
   }
 }
