@@ -10,12 +10,13 @@ const root = new URL('../..', import.meta.url).pathname;
 // Which workspace packages each published package may depend on (dependencies only).
 const allowed = {
   '@proj/errdefs': [],
+  '@proj/identifiers': ['@proj/errdefs'],
   '@proj/mount': ['@proj/errdefs'],
   '@proj/snapshots': ['@proj/errdefs', '@proj/mount'],
   '@proj/snapshots-overlay': ['@proj/errdefs', '@proj/mount', '@proj/snapshots'],
   '@proj/snapshots-lcow': ['@proj/errdefs', '@proj/mount', '@proj/snapshots'],
-  '@proj/bundle': ['@proj/errdefs', '@proj/mount'],
-  '@proj/persist-fs': ['@proj/errdefs', '@proj/mount'],
+  '@proj/bundle': ['@proj/errdefs', '@proj/identifiers', '@proj/mount'],
+  '@proj/persist-fs': ['@proj/errdefs', '@proj/identifiers', '@proj/mount'],
   '@proj/api': ['@proj/errdefs'],
   '@proj/ttrpc': ['@proj/errdefs'],
   '@proj/client': ['@proj/errdefs', '@proj/api'],

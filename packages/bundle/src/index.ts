@@ -11,7 +11,6 @@ export { newBundle, bundleSteps, type BundleStep, type NewBundleOptions } from '
 export { loadBundle, type LoadBundleOptions } from './load-bundle.js';
 export { listBundles, type BundleEntry } from './list-bundles.js';
 export { Bundle, type BundleInit } from './bundle.js';
-export { validateIdentifier, identifierPattern, maxIdentifierLength } from './identifiers.js';
 export { bundleLayout, bundleModes } from './layout.js';
 export { atomicDelete } from './atomic-delete.js';
 export type { SpecInput } from './spec.js';

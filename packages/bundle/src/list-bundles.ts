@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errnoOf, fromSystemError } from '@proj/errdefs';
-import { identifierPattern, maxIdentifierLength } from './identifiers.js';
+import { identifierPattern, maxIdentifierLength } from '@proj/identifiers';
 
 /** A bundle found on disk by {@link listBundles}. */
 export interface BundleEntry {

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, NotFoundError, errnoOf, fromSystemError } from '@proj/errdefs';
 import { Bundle } from './bundle.js';
-import { validateIdentifier } from './identifiers.js';
+import { validateIdentifier } from '@proj/identifiers';
 
 /** What {@link loadBundle} needs. */
 export interface LoadBundleOptions {

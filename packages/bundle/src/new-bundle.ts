@@ -2,7 +2,7 @@ import { InvalidArgumentError, errnoOf, fromSystemError } from '@proj/errdefs';
 import { chown, chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Bundle } from './bundle.js';
-import { validateIdentifier } from './identifiers.js';
+import { validateIdentifier } from '@proj/identifiers';
 import { bundleLayout, bundleModes } from './layout.js';
 import { mkdirAll } from './mkdirs.js';
 import { Rollback } from './rollback.js';

@@ -22,4 +22,3 @@ export {
 export { persistSchemaVersion, readableSchemaVersions, decodeSandbox, decodeContainer, encodeDocument, type DocumentKind } from './document.js';
 export { checkSandboxState, checkContainerState, type Fail } from './validate.js';
 export { persistFile } from './atomic-file.js';
-export { validateIdentifier } from './identifiers.js';

@@ -6,7 +6,7 @@ import { FailedPreconditionError, InvalidArgumentError, NotFoundError, Unavailab
 import { flock } from '@proj/mount';
 import { dirMode, persistFile, removeStaleTemps, syncDir, tempPath, writeSynced } from './atomic-file.js';
 import { decodeContainer, decodeSandbox, encodeDocument } from './document.js';
-import { validateIdentifier } from './identifiers.js';
+import { validateIdentifier } from '@proj/identifiers';
 import type { ContainerState, PersistedSandbox, SandboxState } from './types.js';
 import { checkContainerState, checkSandboxState, type Fail } from './validate.js';
 

@@ -1,4 +1,4 @@
-import { identifierPattern, maxIdentifierLength } from './identifiers.js';
+import { identifierPattern, maxIdentifierLength } from '@proj/identifiers';
 import {
   type ContainerState,
   type JsonValue,

@@ -1,0 +1,2 @@
+import { packageConfig } from '@proj/tooling/tsup';
+export default packageConfig();
