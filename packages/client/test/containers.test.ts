@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import test from 'ava';
 import { isFailedPrecondition, isNotFound, NotFoundError } from '@proj/errdefs';
 import {
@@ -17,9 +18,11 @@ import {
   withSpec,
   withEnv,
   labels,
+  withStreams,
+  withUser,
 } from '@proj/client';
-import { rootTest } from '@proj/testkit';
-import { session, suiteDaemon } from './helpers/daemon.js';
+import { busyboxImage, ociArchive, rootTest } from '@proj/testkit';
+import { collector, session, suiteDaemon } from './helpers/daemon.js';
 
 const rtest = rootTest(test);
 const daemon = suiteDaemon(test);
@@ -118,4 +121,35 @@ rtest.serial('errors are errdefs classes carrying the daemon message', async (t)
   t.is((dup as { code?: string }).code, 'AlreadyExists');
   t.regex(dup!.message, new RegExp(id));
   await first.delete();
+});
+
+rtest.serial('the image user is resolved from the image /etc/passwd and /etc/group, without mounting anything', async (t) => {
+  const s = await session(t, daemon.address());
+  const built = busyboxImage({ name: 'docker.io/library/busybox:user', config: { User: 'user', WorkingDir: '/home/user', Env: ['PATH=/bin', 'GREETING=hi'] } });
+  const [image] = await s.client.import(Readable.from([ociArchive(built)]));
+  const id = s.id();
+  const container = await s.client.newContainer(id, [
+    withNewSnapshot(id, image!),
+    withNewSpec(withImageConfig(image!, 'sh', '-c', 'id; pwd; echo $GREETING')),
+  ]);
+  const spec = await container.spec();
+  t.deepEqual(spec.process?.user, { uid: 1000, gid: 1000, additionalGids: [1000] });
+  t.is(spec.process?.cwd, '/home/user');
+  t.deepEqual(spec.process?.env, ['PATH=/bin', 'GREETING=hi']);
+  const out = collector();
+  const task = await container.newTask(withStreams({ stdout: out.stream, stderr: out.stream }));
+  const exited = task.wait();
+  await task.start();
+  t.is((await exited).code, 0);
+  await task.delete();
+  t.is(out.text(), 'uid=1000(user) gid=1000(user) groups=1000(user)\n/home/user\nhi\n');
+
+  await container.update([withSpec(withUser('nobody', image!))]);
+  t.deepEqual((await container.spec()).process?.user, { uid: 65534, gid: 65534, additionalGids: [65534] });
+  await container.update([withSpec(withUser('0:5'))]);
+  const numeric = (await container.spec()).process?.user;
+  t.is(numeric?.uid, 0);
+  t.is(numeric?.gid, 5, 'uid:gid needs no lookup');
+  await t.throwsAsync(container.update([withSpec(withUser('ghost', image!))]), { instanceOf: NotFoundError, message: /ghost/ });
+  await container.delete({ withSnapshotCleanup: true });
 });

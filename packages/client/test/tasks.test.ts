@@ -178,14 +178,22 @@ rtest.serial('log to file, terminal IO, and re-attaching to a running task', asy
   await c.delete({ withSnapshotCleanup: true });
 
   const id = s.id();
-  const tty = await s.client.newContainer(id, [withNewSnapshot(id, image), withNewSpec(withImageConfig(image, 'sh', '-c', 'tty; echo done'), withTTY())]);
+  const tty = await s.client.newContainer(id, [
+    withNewSnapshot(id, image),
+    withNewSpec(withImageConfig(image, 'sh', '-c', 'tty; read go; stty size'), withTTY()),
+  ]);
   const out = collector();
-  const ttyTask = await tty.newTask(terminal({ stdout: out.stream }));
+  const keys = new (await import('node:stream')).PassThrough();
+  const ttyTask = await tty.newTask(terminal({ stdin: keys, stdout: out.stream }));
   const ttyExit = ttyTask.wait();
   await ttyTask.start();
+  await ttyTask.resize(100, 30);
+  keys.write('go\n');
   t.is((await ttyExit).code, 0);
+  keys.end();
   await ttyTask.delete();
-  t.regex(out.text(), /\/dev\/pts\/\d+\r\ndone\r\n/);
+  t.regex(out.text(), /\/dev\/pts\/\d+\r\n/);
+  t.regex(out.text(), /30 100\r\n$/, 'stty sees the size set by resize');
   await tty.delete({ withSnapshotCleanup: true });
 
   const c3 = await container(s, image, 'sh', '-c', 'read line; echo got $line');
