@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { FieldMaskSchema, type Any } from '@bufbuild/protobuf/wkt';
 import { packAny, runcOptionsV1 } from '@proj/api';
@@ -5,13 +6,14 @@ import { FailedPreconditionError, InvalidArgumentError, isNotFound, NotFoundErro
 import type { IOAttach, IOCreator } from './cio.js';
 import { fromWireContainer, toWireContainer, type ContainerRecord } from './container-record.js';
 import { ContentStore } from './content.js';
-import { type Descriptor, mediaTypes } from './descriptor.js';
+import { type Descriptor, fromWireDescriptor, mediaTypes } from './descriptor.js';
+import type { ClientContext } from './context.js';
+import { SnapshotService } from './snapshots.js';
 import { sha256 } from './digest.js';
 import { Image, type ImageHost, toImageRecord } from './image.js';
 import type { OciIndex } from './image-types.js';
 import { type Mount, toWireMounts } from './mount.js';
 import { hostPlatform, type CallOptions } from './options.js';
-import type { SnapshotService } from './snapshots.js';
 import type { Spec } from './spec-types.js';
 import { Task, type TaskHost } from './task.js';
 
@@ -57,6 +59,8 @@ export interface CheckpointOptions extends CallOptions {
   exit?: boolean;
   /** Include the image's manifest in the checkpoint (default true). */
   image?: boolean;
+  /** Include the root filesystem's changes as a layer (Diff/Diff of the snapshot against its parent). */
+  rw?: boolean;
 }
 
 /** Annotations a checkpoint index carries (as containerd's client writes them). */
@@ -222,6 +226,27 @@ export class Container {
     return new Task(this.#host, this.id, '', p?.pid ?? 0, io);
   }
 
+  /** The changes of the container's snapshot against its parent, as a gzip layer in the content store. */
+  async #diffRootfs(ctx: ClientContext, info: ContainerRecord, options: CallOptions): Promise<Descriptor> {
+    const snapshots = new SnapshotService(ctx, info.snapshotter);
+    const stat = await snapshots.stat(info.snapshotKey, options);
+    const unique = randomBytes(6).toString('hex');
+    const lowerKey = `${stat.parent}-parent-view-${unique}`;
+    const lower = await snapshots.view(lowerKey, stat.parent, options);
+    const upperKey = stat.kind === 'active' ? undefined : `${info.snapshotKey}-view-${unique}`;
+    try {
+      const upper = upperKey ? await snapshots.view(upperKey, info.snapshotKey, options) : await snapshots.mounts(info.snapshotKey, options);
+      const r = await ctx.services.diff.diff(
+        { left: toWireMounts(lower), right: toWireMounts(upper), mediaType: mediaTypes.ociLayerGzip, ref: `checkpoint-rw-${info.snapshotKey}` },
+        ctx.call(options),
+      );
+      return fromWireDescriptor(r.diff);
+    } finally {
+      await snapshots.remove(lowerKey).catch(() => undefined);
+      if (upperKey) await snapshots.remove(upperKey).catch(() => undefined);
+    }
+  }
+
   /**
    * Checkpoints the container into an image named `ref`: an OCI index annotated with the
    * image name, runtime and snapshotter (as containerd's client does), holding the CRIU
@@ -249,6 +274,9 @@ export class Container {
         }
       }
       if (options.image ?? true) index.manifests.push({ ...image.target, platform });
+      if (options.rw && info.snapshotKey) {
+        index.manifests.push({ ...(await this.#diffRootfs(ctx, info, options)), platform });
+      }
       const data = Buffer.from(JSON.stringify({ ...index, mediaType: mediaTypes.ociIndex }));
       const descriptor: Descriptor = { mediaType: mediaTypes.ociIndex, digest: sha256(data), size: data.length };
       const content = new ContentStore(ctx);

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import test from 'ava';
 import { isAlreadyExists, NotFoundError } from '@proj/errdefs';
 import { eventsV1 } from '@proj/api';
@@ -9,6 +11,7 @@ import {
   labels,
   nullIO,
   type OciIndex,
+  readTar,
   withImageConfig,
   withNewSnapshot,
   withNewSpec,
@@ -143,6 +146,21 @@ rtest.serial('checkpoint: an index annotated with image, runtime and snapshotter
   });
   t.deepEqual(index.manifests.map((m) => m.digest), [image.target.digest]);
   await metaOnly.delete({ sync: true });
+
+  // The root filesystem's changes as a layer (no CRIU needed).
+  const writer = await container.task();
+  const wrote = await writer.exec('write', { ...(await container.spec()).process!, args: ['sh', '-c', 'echo changed > /changed.txt'] }, nullIO());
+  const wroteExit = wrote.wait();
+  await wrote.start();
+  await wroteExit;
+  await wrote.delete();
+  const rw = await container.checkpoint(`checkpoint/${id}:rw`, { task: false, image: false, rw: true });
+  const [layer] = (await s.client.content.readJson<OciIndex>(rw.target.digest)).manifests;
+  t.is(layer?.mediaType, 'application/vnd.oci.image.layer.v1.tar+gzip');
+  const names: string[] = [];
+  for await (const { entry } of readTar(Readable.from(s.client.content.read(layer!.digest)).pipe(createGunzip()))) names.push(entry.name);
+  t.true(names.includes('changed.txt'), names.join(' '));
+  await rw.delete({ sync: true });
 
   const criu = await criuWorks();
   if (criu.ok) {
