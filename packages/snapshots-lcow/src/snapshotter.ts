@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '@proj/errdefs';
 import {
   type Cleaner,
+  diskUsage,
   type Info,
   type InfoUpdate,
   Kind,
@@ -17,7 +18,6 @@ import {
   type WalkFunc,
   zeroUsage,
 } from '@proj/snapshots';
-import { diskUsage } from './disk-usage.js';
 import { checkRootFilesystem } from './filesystem-check.js';
 import { Limiter } from './limiter.js';
 import { lcowLayerMounts } from './mounts.js';

@@ -8,6 +8,5 @@
  */
 export { createOverlaySnapshotter, OverlaySnapshotter } from './overlay.js';
 export type { OverlayOptions, OverlayStep } from './options.js';
-export { diskUsage } from './disk-usage.js';
 export { snapshotMounts } from './mounts.js';
 export { Layout } from './layout.js';

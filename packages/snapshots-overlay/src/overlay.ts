@@ -5,19 +5,19 @@ import { AlreadyExistsError, FailedPreconditionError, NotImplementedError } from
 import type { Mount } from '@proj/mount';
 import {
   type Cleaner,
+  diskUsage,
   type Info,
   type InfoUpdate,
   Kind,
   MetaStore,
-  type SnapshotOptions,
   SnapshotLabels,
+  type SnapshotOptions,
   type Snapshotter,
   type Usage,
-  type WalkFunc,
   validateKey,
+  type WalkFunc,
   zeroUsage,
 } from '@proj/snapshots';
-import { diskUsage } from './disk-usage.js';
 import { Layout, idOfEntry, newPrefix, removingPrefix } from './layout.js';
 import { snapshotMounts } from './mounts.js';
 import type { OverlayOptions, OverlayStep } from './options.js';

@@ -3,8 +3,8 @@ import { link, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFailedPrecondition } from '@proj/errdefs';
-import { SnapshotLabels } from '@proj/snapshots';
-import { type OverlayOptions, createOverlaySnapshotter, diskUsage } from '@proj/snapshots-overlay';
+import { SnapshotLabels, diskUsage } from '@proj/snapshots';
+import { type OverlayOptions, createOverlaySnapshotter } from '@proj/snapshots-overlay';
 import test, { type ExecutionContext } from 'ava';
 
 const indexOff = existsSync('/sys/module/overlay/parameters/index') ? ['index=off'] : [];

@@ -10,6 +10,7 @@
 export { Kind, kindWireValue, isKind, parseKind } from './kind.js';
 export type { Info, InfoUpdate, WalkFunc } from './info.js';
 export { type Usage, addUsage, zeroUsage } from './usage.js';
+export { diskUsage } from './disk-usage.js';
 export { type SnapshotOptions, SnapshotLabels } from './options.js';
 export type { Mount } from './mount-type.js';
 export { type Snapshotter, type Cleaner, isCleaner } from './snapshotter.js';
