@@ -67,6 +67,15 @@ interface Shared {
   closed: boolean;
 }
 
+const fromClient = Symbol('fromClient');
+
+/** What a client passes to the clients it derives (withNamespace, withLeaseId); not constructible outside. */
+interface Derived {
+  readonly [fromClient]: true;
+  shared: Shared;
+  lease: string | undefined;
+}
+
 /**
  * A client of a containerd-compatible daemon (a real containerd or ours) over its gRPC socket.
  * Every call takes `{ signal }`; every call carries the client's namespace and, inside
@@ -92,7 +101,13 @@ export class Client implements ContainerHost, ClientContext {
   readonly #options: ClientOptions;
   readonly #shared: Shared;
 
-  constructor(address: string, options: ClientOptions = {}, shared?: Shared, lease?: string) {
+  /**
+   * A client of the daemon at `address` (a socket path or `unix://` URL). The connection is made
+   * lazily; {@link Client.connect} also waits until the daemon answers.
+   */
+  constructor(address: string, options: ClientOptions = {}, derived?: Derived) {
+    const shared = derived?.[fromClient] ? derived.shared : undefined;
+    const lease = derived?.[fromClient] ? derived.lease : undefined;
     this.address = address;
     this.#options = options;
     this.namespace = options.namespace ?? defaultNamespace;
@@ -141,12 +156,12 @@ export class Client implements ContainerHost, ClientContext {
 
   /** The same connection in another namespace. */
   withNamespace(namespace: string): Client {
-    return new Client(this.address, { ...this.#options, namespace }, this.#shared, this.lease);
+    return new Client(this.address, { ...this.#options, namespace }, { [fromClient]: true, shared: this.#shared, lease: this.lease });
   }
 
   /** The same connection, every call carrying lease `id`. */
   withLeaseId(id: string): Client {
-    return new Client(this.address, this.#options, this.#shared, id);
+    return new Client(this.address, this.#options, { [fromClient]: true, shared: this.#shared, lease: id });
   }
 
   /**

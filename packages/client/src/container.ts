@@ -270,7 +270,7 @@ export class Container {
         const task = await this.task(undefined, options);
         const criu = packAny(runcOptionsV1.CheckpointOptionsSchema, { exit: options.exit ?? false, fileLocks: true });
         for (const d of await task.checkpointBlobs(criu, options)) {
-          index.manifests.push({ mediaType: d.mediaType, digest: d.digest, size: Number(d.size), platform });
+          index.manifests.push({ ...d, platform });
         }
       }
       if (options.image ?? true) index.manifests.push({ ...image.target, platform });

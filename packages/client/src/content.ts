@@ -1,4 +1,4 @@
-import { create } from '@bufbuild/protobuf';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { FieldMaskSchema } from '@bufbuild/protobuf/wkt';
 import { contentV1, fromTimestamp } from '@proj/api';
 import { InvalidArgumentError, isAlreadyExists } from '@proj/errdefs';
@@ -121,8 +121,8 @@ export class ContentStore {
     options: ContentWriteOptions = {},
   ): Promise<ContentWriteResult> {
     const stream = this.#ctx.services.content.write(this.#ctx.call(options));
-    const exchange = async (message: contentV1.WriteContentRequest | Partial<contentV1.WriteContentRequest>) => {
-      await stream.send(message as never);
+    const exchange = async (message: MessageInitShape<typeof contentV1.WriteContentRequestSchema>) => {
+      await stream.send(message);
       const response = await stream.recv();
       if (!response) throw new InvalidArgumentError(`content write ${ref}: the daemon ended the stream early`);
       return response;

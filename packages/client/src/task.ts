@@ -4,6 +4,7 @@ import type { Any } from '@bufbuild/protobuf/wkt';
 import { fromTimestamp, linuxResourcesTypeUrl, packJsonAny, processSpecTypeUrl, taskTypes } from '@proj/api';
 import { FailedPreconditionError, InvalidArgumentError } from '@proj/errdefs';
 import type { IO, IOContext, IOCreator } from './cio.js';
+import { type Descriptor, fromWireDescriptor } from './descriptor.js';
 import type { ClientContext } from './context.js';
 import type { CallOptions } from './options.js';
 import type { LinuxSpec, ProcessSpec } from './spec-types.js';
@@ -254,13 +255,17 @@ export class Task extends Process {
     );
   }
 
-  /** Checkpoints the task's processes (CRIU through the runtime); returns the checkpoint blobs. */
-  async checkpointBlobs(checkpointOptions: Any | undefined, options: CallOptions & { parent?: string } = {}) {
+  /**
+   * Checkpoints the task's processes (CRIU through the runtime) into the content store and
+   * returns the checkpoint blobs. `checkpointOptions` is e.g. `containerd.runc.v1.CheckpointOptions`
+   * packed with `packAny`.
+   */
+  async checkpointBlobs(checkpointOptions: Any | undefined, options: CallOptions & { parent?: string } = {}): Promise<Descriptor[]> {
     const r = await this.host.services.tasks.checkpoint(
       { containerId: this.containerId, parentCheckpoint: options.parent ?? '', ...(checkpointOptions ? { options: checkpointOptions } : {}) },
       this.host.call(options),
     );
-    return r.descriptors;
+    return r.descriptors.map(fromWireDescriptor);
   }
 }
 
