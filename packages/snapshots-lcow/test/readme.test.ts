@@ -1,26 +1,16 @@
-import { execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import test from 'ava';
-
-const run = promisify(execFile);
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
+import { runReadmeExample } from '@proj/testkit';
 
 test('the README example runs and prints what the README shows', async (t) => {
-  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
-  const code = /## Example\s+```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  const expected = /Output:\s+```text\n([\s\S]*?)```/.exec(readme)?.[1];
-  t.truthy(code);
-  t.truthy(expected);
   // Also print the temp root so the test can remove it.
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `${code!}\nconsole.log(root);`], {
-    cwd: packageDir,
-    timeout: 60_000,
+  const { expected, stdout } = await runReadmeExample(fileURLToPath(new URL('..', import.meta.url)), {
+    append: 'console.log(root);',
   });
   const lines = stdout.trimEnd().split('\n');
   const root = lines.pop()!;
   t.teardown(() => rm(root, { recursive: true, force: true }));
   t.regex(root, /\/lcow-[^/]+$/);
-  t.is(`${lines.join('\n')}\n`.replaceAll(root, '/tmp/lcow-Xy12'), expected!);
+  t.is(`${lines.join('\n')}\n`.replaceAll(root, '/tmp/lcow-Xy12'), expected);
 });

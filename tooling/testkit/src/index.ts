@@ -7,3 +7,4 @@ export { tempRoot } from './temp-root.js';
 export { mountsUnder } from './mountinfo.js';
 export * from './images/index.js';
 export * from './containerd/index.js';
+export { readReadmeExample, runReadmeExample, type ReadmeExample, type RunReadmeOptions } from './readme.js';
