@@ -66,6 +66,9 @@ export function toWireImage(record: Pick<ImageRecord, 'name' | 'target'> & { lab
 export class Image {
   readonly #host: ImageHost;
   #record: ImageRecord;
+  // Content is immutable under a digest: the manifest and config are read once per image object.
+  #manifest: Promise<{ descriptor: Descriptor; manifest: OciManifest }> | undefined;
+  #config: Promise<{ descriptor: Descriptor; config: OciImageConfig }> | undefined;
 
   /** @internal */
   constructor(host: ImageHost, record: ImageRecord) {
@@ -94,7 +97,15 @@ export class Image {
   }
 
   /** The manifest for this host's platform (the target itself, or picked from an index). */
-  async manifest(options: CallOptions = {}): Promise<{ descriptor: Descriptor; manifest: OciManifest }> {
+  manifest(options: CallOptions = {}): Promise<{ descriptor: Descriptor; manifest: OciManifest }> {
+    if (!this.#manifest) {
+      this.#manifest = this.#readManifest(options);
+      this.#manifest.catch(() => (this.#manifest = undefined));
+    }
+    return this.#manifest;
+  }
+
+  async #readManifest(options: CallOptions): Promise<{ descriptor: Descriptor; manifest: OciManifest }> {
     const content = new ContentStore(this.#host);
     let descriptor = this.#record.target;
     for (let depth = 0; depth < 4; depth++) {
@@ -117,10 +128,16 @@ export class Image {
   }
 
   /** The image config (descriptor and parsed JSON). */
-  async config(options: CallOptions = {}): Promise<{ descriptor: Descriptor; config: OciImageConfig }> {
-    const { manifest } = await this.manifest(options);
-    const config = await new ContentStore(this.#host).readJson<OciImageConfig>(manifest.config.digest, options);
-    return { descriptor: manifest.config, config };
+  config(options: CallOptions = {}): Promise<{ descriptor: Descriptor; config: OciImageConfig }> {
+    if (!this.#config) {
+      this.#config = (async () => {
+        const { manifest } = await this.manifest(options);
+        const config = await new ContentStore(this.#host).readJson<OciImageConfig>(manifest.config.digest, options);
+        return { descriptor: manifest.config, config };
+      })();
+      this.#config.catch(() => (this.#config = undefined));
+    }
+    return this.#config;
   }
 
   /** The diff ids of the image's layers, bottom first (`rootfs.diff_ids` of the config). */

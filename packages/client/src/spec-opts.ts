@@ -3,7 +3,7 @@ import type { ContainerRecord } from './container-record.js';
 import type { OptContext } from './container.js';
 import { ContentStore } from './content.js';
 import type { Image } from './image.js';
-import { readImageFile } from './image-fs.js';
+import { readImageFiles } from './image-fs.js';
 import { defaultPathEnv, replaceOrAppendEnv } from './spec.js';
 import type { ProcessSpec, Spec, SpecMount } from './spec-types.js';
 
@@ -43,13 +43,23 @@ function parseGroup(text: string | undefined): GroupEntry[] {
     .map((f) => ({ name: f[0]!, gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }));
 }
 
+const userFiles = new Map<string, Promise<{ passwd: PasswdEntry[]; group: GroupEntry[] }>>();
+
+/** The image's users and groups, read once per manifest digest (content never changes under a digest). */
 async function imageFiles(ctx: OptContext, image: Image): Promise<{ passwd: PasswdEntry[]; group: GroupEntry[] }> {
   const options = ctx.signal ? { signal: ctx.signal } : {};
-  const { manifest } = await image.manifest(options);
-  const content = new ContentStore(ctx.host);
-  const passwd = await readImageFile(content, manifest.layers, '/etc/passwd', ctx.signal);
-  const group = await readImageFile(content, manifest.layers, '/etc/group', ctx.signal);
-  return { passwd: parsePasswd(passwd?.toString('utf8')), group: parseGroup(group?.toString('utf8')) };
+  const { descriptor, manifest } = await image.manifest(options);
+  let files = userFiles.get(descriptor.digest);
+  if (!files) {
+    files = readImageFiles(new ContentStore(ctx.host), manifest.layers, ['/etc/passwd', '/etc/group'], ctx.signal).then((found) => ({
+      passwd: parsePasswd(found.get('/etc/passwd')?.toString('utf8')),
+      group: parseGroup(found.get('/etc/group')?.toString('utf8')),
+    }));
+    userFiles.set(descriptor.digest, files);
+    files.catch(() => userFiles.delete(descriptor.digest));
+    if (userFiles.size > 64) userFiles.delete(userFiles.keys().next().value!);
+  }
+  return files;
 }
 
 const numeric = (s: string) => /^\d+$/.test(s);
