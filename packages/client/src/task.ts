@@ -166,10 +166,18 @@ export class Process {
 
   /**
    * Deletes the stopped process and returns how it exited. FailedPrecondition while it runs
-   * (kill and wait first). Waits for its output to be copied, then closes its IO.
+   * (kill and wait first, or pass `force` to SIGKILL it and wait). Waits for its output to be
+   * copied, then closes its IO.
    */
-  async delete(options: CallOptions = {}): Promise<ExitStatus> {
-    const { status } = await this.status(options);
+  async delete(options: CallOptions & { force?: boolean } = {}): Promise<ExitStatus> {
+    let { status } = await this.status(options);
+    if (options.force && (status === 'running' || status === 'paused' || status === 'pausing')) {
+      // containerd's WithProcessKill: SIGKILL (every process of a task), then wait for the exit.
+      const exited = this.wait(options);
+      await this.kill('SIGKILL', { ...options, all: !this.execId });
+      await exited;
+      ({ status } = await this.status(options));
+    }
     if (status !== 'stopped' && status !== 'unknown' && status !== 'created') {
       throw new FailedPreconditionError(`process ${this.id} must be stopped before deletion: it is ${status}; kill it and wait first`);
     }

@@ -78,8 +78,14 @@ rtest.serial('exit codes: 0, 1, 255 and 137 after SIGKILL; kill by name and numb
   await task2.kill(15);
   t.is((await exited2).code, 42, 'SIGTERM by number, handled by the trap');
   await task2.delete();
+  const c3 = await container(s, image, 'sleep', '60');
+  const task3 = await c3.newTask(nullIO());
+  await task3.start();
+  await task3.pause();
+  t.is((await task3.delete({ force: true })).code, 137, 'force: SIGKILL, wait, delete (even when paused)');
   await c.delete({ withSnapshotCleanup: true });
   await c2.delete({ withSnapshotCleanup: true });
+  await c3.delete({ withSnapshotCleanup: true });
 });
 
 rtest.serial('stdin is streamed to the process and closeIO ends it', async (t) => {
