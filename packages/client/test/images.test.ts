@@ -140,3 +140,10 @@ rtest.serial('snapshots: prepare, mounts, commit, view, stat, labels, usage, lis
     t.deepEqual(await sn.list(), []);
   });
 });
+
+rtest.serial('ctr (the Go client) lists and runs an image @proj/client imported and unpacked', async (t) => {
+  const s = await session(t, daemon.address());
+  const { image } = await s.busybox('docker.io/library/busybox:crosscheck');
+  t.is((await daemon.ctr(s.namespace, 'images', 'ls', '-q')).trim(), image.name);
+  t.is(await daemon.ctr(s.namespace, 'run', '--rm', image.name, s.id(), 'echo', 'hello'), 'hello\n');
+});

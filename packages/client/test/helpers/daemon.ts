@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { ExecutionContext, TestFn } from 'ava';
 import { isNotFound } from '@proj/errdefs';
 import { mkfifo } from '@proj/mount';
@@ -16,8 +18,13 @@ import { busyboxImage, type BuiltImage, type ContainerdDaemon, isRoot, ociArchiv
  */
 export const externalAddress = process.env.PROJ_CLIENT_ADDRESS;
 
-/** Registers before/after hooks that start and stop the file's daemon; returns its address getter. */
-export function suiteDaemon<C>(test: TestFn<C>): { address(): string; ctr(...args: string[]): Promise<string> } {
+const run = promisify(execFile);
+
+/**
+ * Registers before/after hooks that start and stop the file's daemon; returns its address and a
+ * `ctr` runner against it (containerd's own Go client, to cross-check what ours made).
+ */
+export function suiteDaemon<C>(test: TestFn<C>): { address(): string; ctr(namespace: string, ...args: string[]): Promise<string> } {
   let daemon: ContainerdDaemon | undefined;
   test.before(async () => {
     if (!externalAddress && isRoot()) daemon = await startContainerd();
@@ -27,9 +34,10 @@ export function suiteDaemon<C>(test: TestFn<C>): { address(): string; ctr(...arg
   });
   return {
     address: () => externalAddress ?? daemon?.address ?? '',
-    ctr: async (...args) => {
-      if (!daemon) throw new Error('ctr helper needs the suite-started containerd');
-      return daemon.ctr(...args);
+    ctr: async (namespace, ...args) => {
+      const address = externalAddress ?? daemon?.address ?? '';
+      const { stdout } = await run('ctr', ['-a', address, '-n', namespace, ...args], { timeout: 60_000 });
+      return stdout;
     },
   };
 }
