@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Any } from '@bufbuild/protobuf/wkt';
 import { connectGrpc, defaultNamespace, type GrpcCallOptions, type GrpcConnection, type introspectionV1 } from '@proj/api';
 import { isNotFound, UnavailableError } from '@proj/errdefs';
 import type { IOContext } from './cio.js';
@@ -7,7 +8,7 @@ import type { ContainerRecord } from './container-record.js';
 import { fromWireContainer, toWireContainer } from './container-record.js';
 import { ContentStore } from './content.js';
 import type { ClientContext } from './context.js';
-import { type Event, subscribe, type SubscribeOptions } from './events.js';
+import { type Event, publish, subscribe, type SubscribeOptions } from './events.js';
 import { Image, toImageRecord } from './image.js';
 import { importArchive, type ImportOptions } from './import.js';
 import { labels as wellKnown } from './labels.js';
@@ -325,6 +326,11 @@ export class Client implements ContainerHost, ClientContext {
   /** Subscribes to events (default: this namespace's). */
   subscribe(options: SubscribeOptions = {}): AsyncGenerator<Event> {
     return subscribe(this, options);
+  }
+
+  /** Publishes an event in this namespace (e.g. `packAny(schema, message)` of an event type). */
+  publish(topic: string, event: Any, options: CallOptions = {}): Promise<void> {
+    return publish(this, topic, event, options);
   }
 
   /** Creates a lease (see {@link LeaseManager.create}). */

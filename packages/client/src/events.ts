@@ -43,3 +43,8 @@ export async function* subscribe(ctx: ClientContext, options: SubscribeOptions =
     yield out;
   }
 }
+
+/** Publishes an event in the client's namespace (topic like `/my/topic`; the event a packed message). */
+export async function publish(ctx: ClientContext, topic: string, event: Any, options: CallOptions = {}): Promise<void> {
+  await ctx.services.events.publish({ topic, event }, ctx.call(options));
+}

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import test from 'ava';
 import { isAlreadyExists, NotFoundError } from '@proj/errdefs';
+import { events as events_, packAny } from '@proj/api';
 import {
   checkpointAnnotations,
   type Event,
@@ -89,7 +90,11 @@ rtest.serial('events: subscribe as an async iterator and see a container and tas
       if (!controller.signal.aborted) throw err;
     }
   })();
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Publish a probe until it comes back: then the subscription is live.
+  for (let i = 0; i < 100 && !events.some((e) => e.topic === '/client-test/ready'); i++) {
+    await s.client.publish('/client-test/ready', packAny(events_.ContainerCreateSchema, { id: 'probe' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const id = s.id();
   const container = await s.client.newContainer(id, [withNewSnapshot(id, image), withNewSpec(withImageConfig(image, 'sh', '-c', 'exit 5'))]);
   const task = await container.newTask(nullIO());

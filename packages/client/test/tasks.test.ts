@@ -11,7 +11,6 @@ import {
   withImageConfig,
   withNewSnapshot,
   withNewSpec,
-  withProcessArgs,
   withStreams,
   withTTY,
   type Image,
