@@ -16,7 +16,7 @@ import {
   type Image,
 } from '@proj/client';
 import { rootTest, tempRoot } from '@proj/testkit';
-import { collector, session, type Session, suiteDaemon } from './helpers/daemon.js';
+import { collector, session, type Session, suiteDaemon, until } from './helpers/daemon.js';
 
 const rtest = rootTest(test);
 const daemon = suiteDaemon(test);
@@ -69,11 +69,12 @@ rtest.serial('exit codes: 0, 1, 255 and 137 after SIGKILL; kill by name and numb
   await task.kill('SIGKILL');
   t.is((await exited).code, 137);
   await task.delete();
-  const c2 = await container(s, image, 'sh', '-c', 'trap "exit 42" TERM; while true; do sleep 0.1; done');
-  const task2 = await c2.newTask(nullIO());
+  const c2 = await container(s, image, 'sh', '-c', 'trap "exit 42" TERM; echo ready; while true; do sleep 0.1; done');
+  const ready = collector();
+  const task2 = await c2.newTask(withStreams({ stdout: ready.stream }));
   const exited2 = task2.wait();
   await task2.start();
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await until('the trap to be set', () => ready.text() === 'ready\n');
   await task2.kill(15);
   t.is((await exited2).code, 42, 'SIGTERM by number, handled by the trap');
   await task2.delete();
@@ -106,7 +107,7 @@ rtest.serial('stdin is streamed to the process and closeIO ends it', async (t) =
   const exited2 = task2.wait();
   await task2.start();
   stdin.write('partial\n');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await until('cat to echo its input', () => out2.text() === 'partial\n');
   await task2.closeIO();
   t.is((await exited2).code, 0, 'cat ends when its stdin is closed');
   await task2.delete();

@@ -120,3 +120,12 @@ export function collector(): { stream: PassThrough; text(): string } {
   });
   return { stream, text: () => text };
 }
+
+/** Polls `condition` every 20 ms until it holds; fails after `timeoutMs` (default 20 s) naming `what`. */
+export async function until(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
