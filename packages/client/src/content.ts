@@ -15,6 +15,15 @@ export interface ContentInfo {
   labels: Record<string, string>;
 }
 
+/** An ingest in progress. */
+export interface ContentStatus {
+  ref: string;
+  /** Bytes written so far. */
+  offset: number;
+  total: number;
+  expected: string;
+}
+
 /** Options of {@link ContentStore.write}. */
 export interface ContentWriteOptions extends CallOptions {
   /** The digest the data must have; an existing blob with it makes the write a no-op. */
@@ -78,6 +87,17 @@ export class ContentStore {
       this.#ctx.call(options),
     );
     return toInfo(response.info);
+  }
+
+  /** Ingests in progress (writes not yet committed), optionally filtered by `ref`. */
+  async statuses(filters: string[] = [], options: CallOptions = {}): Promise<ContentStatus[]> {
+    const r = await this.#ctx.services.content.listStatuses({ filters }, this.#ctx.call(options));
+    return r.statuses.map((st) => ({ ref: st.ref, offset: Number(st.offset), total: Number(st.total), expected: st.expected }));
+  }
+
+  /** Abandons the ingest under `ref`; NotFound when there is none. */
+  async abort(ref: string, options: CallOptions = {}): Promise<void> {
+    await this.#ctx.services.content.abort({ ref }, this.#ctx.call(options));
   }
 
   /** Deletes a blob; NotFound when it is not stored. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { MessageInitShape } from '@bufbuild/protobuf';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { FieldMaskSchema } from '@bufbuild/protobuf/wkt';
 import { fromTimestamp, type imagesV1 } from '@proj/api';
 import { InvalidArgumentError, isAlreadyExists, isNotFound, NotFoundError } from '@proj/errdefs';
 import type { ClientContext } from './context.js';
@@ -144,6 +145,19 @@ export class Image {
   async rootFS(options: CallOptions = {}): Promise<string[]> {
     const { config } = await this.config(options);
     return [...(config.rootfs?.diff_ids ?? [])];
+  }
+
+  /** Sets the given labels on the image record (an empty value removes one); only those keys change. */
+  async setLabels(labels: Record<string, string>, options: CallOptions = {}): Promise<Record<string, string>> {
+    const r = await this.#host.services.images.update(
+      {
+        image: { name: this.name, labels, target: toWireDescriptor(this.target) },
+        updateMask: create(FieldMaskSchema, { paths: Object.keys(labels).map((key) => `labels.${key}`) }),
+      },
+      this.#host.call(options),
+    );
+    this.#record = toImageRecord(r.image);
+    return this.#record.labels;
   }
 
   /** Deletes the image record (content and snapshots go with garbage collection; `sync` waits for it). */

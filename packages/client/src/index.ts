@@ -81,7 +81,7 @@ export {
 export { Image, type ImageHost, type UnpackOptions, type UnpackProgress } from './image.js';
 export type { ImageRecord, OciIndex, OciManifest, OciImageConfig, ImageRuntimeConfig } from './image-types.js';
 export { type ImportOptions, type ImportProgress, normalizeImageName } from './import.js';
-export { ContentStore, type ContentInfo, type ContentWriteOptions, type ContentWriteResult } from './content.js';
+export { ContentStore, type ContentInfo, type ContentStatus, type ContentWriteOptions, type ContentWriteResult } from './content.js';
 export { SnapshotService, type SnapshotInfo, type SnapshotKind, type SnapshotUsage, type SnapshotOptions } from './snapshots.js';
 export { LeaseManager, generateLeaseId, type Lease, type LeaseCreateOptions } from './leases.js';
 export { NamespaceStore } from './namespaces.js';

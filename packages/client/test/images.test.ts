@@ -54,6 +54,9 @@ rtest.serial('import of an OCI archive with unpack: image record, progress, gc l
   t.is((await s.client.content.info(built.layers[0]!.digest)).labels[labels.uncompressed], built.diffIds[0]);
 
   t.deepEqual((await s.client.listImages()).map((i) => i.name), [built.name]);
+  t.deepEqual(await image!.setLabels({ team: 'a', other: 'b' }), { team: 'a', other: 'b' });
+  t.deepEqual(await image!.setLabels({ other: '' }), { team: 'a' });
+  t.deepEqual((await s.client.listImages(['labels.team==a'])).map((i) => i.name), [built.name]);
   t.is((await s.client.getImage(built.name)).target.digest, built.manifest.digest);
 
   // Re-import: everything exists already; same image, no new snapshots.
@@ -109,6 +112,19 @@ rtest.serial('content: write, info, read ranges, labels, list, delete; errors fo
   t.is(labelled.labels.extra, 'yes');
   t.true((await s.client.content.list([`digest==${result.digest}`])).some((i) => i.digest === result.digest));
   await s.client.content.delete(result.digest);
+
+  // An ingest left open (the stream ended before commit) shows in statuses until aborted.
+  const stream = s.client.services.content.write(s.client.call());
+  await stream.send({ action: 0, ref: 'unfinished', total: 10n });
+  await stream.recv();
+  await stream.send({ action: 1, data: Buffer.from('12345') });
+  await stream.recv();
+  stream.end();
+  while ((await stream.recv()) !== undefined);
+  const [status] = await s.client.content.statuses(['ref==unfinished']);
+  t.like(status, { ref: 'unfinished', offset: 5, total: 10 });
+  await s.client.content.abort('unfinished');
+  t.deepEqual(await s.client.content.statuses(['ref==unfinished']), []);
   const missing = await t.throwsAsync(s.client.content.info(result.digest), { instanceOf: NotFoundError });
   t.regex(missing!.message, new RegExp(result.digest.slice(7)));
 });
