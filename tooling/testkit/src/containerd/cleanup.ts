@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { mountsUnder } from '../mountinfo.js';
 
@@ -41,4 +42,14 @@ export async function shimPidsOf(address: string): Promise<number[]> {
     if (flag >= 0 && argv[flag + 1] === address) pids.push(Number(entry));
   }
   return pids;
+}
+
+/**
+ * Removes the per-namespace runc state dirs (`/run/containerd/runc/<namespace>`) that the shims
+ * of this daemon left behind, for each namespace that had tasks under `state`. Only empty dirs
+ * go (rmdir), so the state of a container still running elsewhere is never touched.
+ */
+export async function removeRuncNamespaceDirs(state: string): Promise<void> {
+  const namespaces = await readdir(join(state, 'io.containerd.runtime.v2.task')).catch(() => [] as string[]);
+  for (const namespace of namespaces) await rmdir(join('/run/containerd/runc', namespace)).catch(() => undefined);
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FailedPreconditionError, UnavailableError } from '@proj/errdefs';
-import { unmountUnder, shimPidsOf } from './cleanup.js';
+import { removeRuncNamespaceDirs, shimPidsOf, unmountUnder } from './cleanup.js';
 import { type ContainerdPaths, containerdConfig } from './config.js';
 import { probeContainerd } from './probe.js';
 
@@ -100,6 +100,7 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
     stopped ??= (async () => {
       await stopProcess(child, exited, graceMs);
       await killShims(paths.address);
+      await removeRuncNamespaceDirs(paths.state);
       await unmountUnder(paths.root, paths.state, dir);
       if (ownsDir) await rm(dir, { recursive: true, force: true });
     })();

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { useContainerd } from '@proj/testkit';
 
@@ -20,7 +18,8 @@ export interface TestContainerd {
 
 /**
  * Starts the kit's containerd for one test and, before it is stopped (teardowns run last
- * first), kills and removes every task and container the test left in its namespace.
+ * first), kills and removes every task and container the test left in its namespace. The kit's
+ * stop removes the namespace's runc state dir.
  */
 export async function startContainerd(t: ExecutionContext): Promise<TestContainerd> {
   const daemon = await useContainerd(t);
@@ -28,8 +27,6 @@ export async function startContainerd(t: ExecutionContext): Promise<TestContaine
   const ctr = (...args: string[]) => daemon.ctr('-n', namespace, ...args);
   t.teardown(async () => {
     await cleanTasks(ctr).catch((error: unknown) => t.log(`cleaning tasks: ${String(error)}`));
-    // The runc shim keeps its state in /run/containerd/runc/<namespace>; drop the empty dir.
-    await rmdir(join('/run/containerd/runc', namespace)).catch(() => undefined);
   });
   return { dir: daemon.dir, address: daemon.address, root: daemon.root, namespace, ctr };
 }
