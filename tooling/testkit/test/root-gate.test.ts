@@ -9,8 +9,9 @@ const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'gate'
 const avaCli = join(dirname(createRequire(import.meta.url).resolve('ava')), 'cli.mjs');
 const rtest = rootTest(test);
 
+// `env -i`: the child sees only `env`, not this process's environment (CI exports PROJ_TEST_ROOT=1).
 function runAsNobody(env: Record<string, string>) {
-  return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, avaCli], {
+  return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, avaCli], {
     cwd: fixture,
     encoding: 'utf8',
     timeout: 120_000,
