@@ -66,10 +66,12 @@ const numeric = (s: string) => /^\d+$/.test(s);
 
 /**
  * Resolves a user string (`name`, `uid`, `name:group`, `uid:gid`) against the image's
- * `/etc/passwd` and `/etc/group` (read from its layers) and sets uid, gid and additional gids
- * (primary gid first, then groups listing the user), as containerd 1.6.20's client does.
+ * `/etc/passwd` and `/etc/group` (read from its layers) and sets uid and gid, as containerd
+ * 1.6.20's `WithUser` does. The additional gids start afresh (a previous user's never stay):
+ * the groups that list the user when `supplementalGroups` (containerd's `WithAdditionalGIDs`,
+ * which `WithImageConfig` applies), and always the primary gid (`ensureAdditionalGids`).
  */
-async function applyUser(ctx: OptContext, image: Image | undefined, spec: Spec, user: string): Promise<void> {
+async function applyUser(ctx: OptContext, image: Image | undefined, spec: Spec, user: string, supplementalGroups: boolean): Promise<void> {
   const p = proc(spec);
   const [userPart = '', groupPart] = user.split(':');
   const files = image ? await imageFiles(ctx, image) : { passwd: [], group: [] };
@@ -95,17 +97,24 @@ async function applyUser(ctx: OptContext, image: Image | undefined, spec: Spec, 
       gid = g.gid;
     }
   }
-  p.user = { ...p.user, uid, gid };
-  if (username !== undefined || user === 'root') {
-    const name = username ?? 'root';
-    const extra = files.group.filter((g) => g.name !== name && g.members.includes(name)).map((g) => g.gid);
-    p.user.additionalGids = [...new Set([gid, ...extra])];
-  }
+  p.user = { ...p.user, uid, gid, additionalGids: withPrimaryGid(gid, supplementalGroups ? groupsListing(files.group, username) : []) };
+}
+
+/** The gids of the groups that list `username` as a member, except its own group (containerd's `WithAdditionalGIDs`). */
+function groupsListing(group: GroupEntry[], username: string | undefined): number[] {
+  if (username === undefined) return [];
+  return group.filter((g) => g.name !== username && g.members.includes(username)).map((g) => g.gid);
+}
+
+/** containerd's `ensureAdditionalGids`: the primary gid first unless the list has it. */
+function withPrimaryGid(gid: number, gids: number[]): number[] {
+  return gids.includes(gid) ? gids : [gid, ...gids];
 }
 
 /**
  * Applies the image config: environment (image env, then the spec's own), args (entrypoint +
- * cmd, or entrypoint + `args` when given), working directory, user and additional groups.
+ * cmd, or entrypoint + `args` when given), working directory, user and additional groups
+ * (containerd's `WithImageConfigArgs`).
  */
 export function withImageConfig(image: Image, ...args: string[]): SpecOpt {
   return async (ctx, _c, spec) => {
@@ -116,7 +125,13 @@ export function withImageConfig(image: Image, ...args: string[]): SpecOpt {
     p.env = replaceOrAppendEnv(defaults, p.env ?? []);
     p.args = [...(config.Entrypoint ?? []), ...(args.length > 0 ? args : (config.Cmd ?? []))];
     p.cwd = config.WorkingDir || '/';
-    await applyUser(ctx, image, spec, config.User || 'root');
+    if (config.User) await applyUser(ctx, image, spec, config.User, true);
+    else {
+      // No user in the image: the spec's uid and gid stay; only root's groups are added, and an
+      // image without /etc/passwd or /etc/group is fine (containerd's WithAdditionalGIDs("root")).
+      const { group } = await imageFiles(ctx, image);
+      p.user = { ...p.user, additionalGids: withPrimaryGid(p.user.gid, groupsListing(group, 'root')) };
+    }
   };
 }
 
@@ -157,9 +172,12 @@ export function withTTY(): SpecOpt {
   };
 }
 
-/** Runs as `user` (`name`, `uid`, `name:group`, `uid:gid`), resolved in `image` when given. */
+/**
+ * Runs as `user` (`name`, `uid`, `name:group`, `uid:gid`), resolved in `image` when given.
+ * The additional gids become the primary gid alone, as with containerd's `WithUser`.
+ */
 export function withUser(user: string, image?: Image): SpecOpt {
-  return (ctx, _c, spec) => applyUser(ctx, image, spec, user);
+  return (ctx, _c, spec) => applyUser(ctx, image, spec, user, false);
 }
 
 /** Adds mounts. */

@@ -88,14 +88,21 @@ export function defaultUnixSpec(namespace: string, id: string): Spec {
   };
 }
 
-/** Sets or replaces `KEY=value` entries in `env` (containerd's `replaceOrAppendEnvValues`). */
+/**
+ * Merges `overrides` into `env` as containerd's `replaceOrAppendEnvValues` does: `KEY=value`
+ * replaces the entry of `env` with that key (or is appended), a bare `KEY` removes it.
+ */
 export function replaceOrAppendEnv(env: readonly string[], overrides: readonly string[]): string[] {
-  const out = [...env];
+  const out: (string | undefined)[] = [...env];
+  // Like the Go client, only keys of `env` are replaced; appended overrides are not looked up again.
+  const at = new Map(env.map((entry, i) => [entry.split('=')[0]!, i]));
   for (const entry of overrides) {
-    const key = entry.split('=')[0]!;
-    const at = out.findIndex((e) => e.split('=')[0] === key);
-    if (at === -1) out.push(entry);
-    else out[at] = entry;
+    const eq = entry.indexOf('=');
+    const i = at.get(eq === -1 ? entry : entry.slice(0, eq));
+    if (eq === -1) {
+      if (i !== undefined) out[i] = undefined;
+    } else if (i !== undefined) out[i] = entry;
+    else out.push(entry);
   }
-  return out;
+  return out.filter((entry): entry is string => entry !== undefined && entry !== '');
 }

@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 
 import type { Any } from '@bufbuild/protobuf/wkt';
 import { fromTimestamp, linuxResourcesTypeUrl, packJsonAny, processSpecTypeUrl, taskTypes } from '@proj/api';
-import { FailedPreconditionError, InvalidArgumentError } from '@proj/errdefs';
+import { FailedPreconditionError, InvalidArgumentError, isFailedPrecondition, isNotFound } from '@proj/errdefs';
 import type { IO, IOContext, IOCreator } from './cio.js';
 import { type Descriptor, fromWireDescriptor } from './descriptor.js';
 import type { ClientContext } from './context.js';
@@ -173,8 +173,15 @@ export class Process {
     let { status } = await this.status(options);
     if (options.force && (status === 'running' || status === 'paused' || status === 'pausing')) {
       // containerd's WithProcessKill: SIGKILL (every process of a task), then wait for the exit.
+      // A kill that finds the process gone already (NotFound, FailedPrecondition) still waits
+      // for the exit, and the wait is never left without a handler.
       const exited = this.wait(options);
-      await this.kill('SIGKILL', { ...options, all: !this.execId });
+      exited.catch(() => undefined);
+      try {
+        await this.kill('SIGKILL', { ...options, all: !this.execId });
+      } catch (err) {
+        if (!isNotFound(err) && !isFailedPrecondition(err)) throw err;
+      }
       await exited;
       ({ status } = await this.status(options));
     }

@@ -150,6 +150,21 @@ rtest.serial('the image user is resolved from the image /etc/passwd and /etc/gro
   const numeric = (await container.spec()).process?.user;
   t.is(numeric?.uid, 0);
   t.is(numeric?.gid, 5, 'uid:gid needs no lookup');
+  t.deepEqual(numeric?.additionalGids, [5], "the previous user's groups do not stay (containerd's WithUser resets them to the primary gid)");
   await t.throwsAsync(container.update([withSpec(withUser('ghost', image!))]), { instanceOf: NotFoundError, message: /ghost/ });
+  await container.delete({ withSnapshotCleanup: true });
+});
+
+rtest.serial('an image without /etc/passwd and /etc/group: the image config gives root with its primary gid, as containerd does', async (t) => {
+  const s = await session(t, daemon.address());
+  // The busybox layer with its user database whited out on top.
+  const built = busyboxImage({
+    name: 'docker.io/library/busybox:nousers',
+    extraLayers: [[{ path: 'etc/.wh.passwd', type: 'file', content: '' }, { path: 'etc/.wh.group', type: 'file', content: '' }]],
+  });
+  const [image] = await s.client.import(Readable.from([ociArchive(built)]));
+  const id = s.id();
+  const container = await s.client.newContainer(id, [withNewSnapshot(id, image!), withNewSpec(withImageConfig(image!))]);
+  t.deepEqual((await container.spec()).process?.user, { uid: 0, gid: 0, additionalGids: [0] });
   await container.delete({ withSnapshotCleanup: true });
 });

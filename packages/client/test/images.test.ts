@@ -163,3 +163,31 @@ rtest.serial('ctr (the Go client) lists and runs an image @proj/client imported 
   t.is((await daemon.ctr(s.namespace, 'images', 'ls', '-q')).trim(), image.name);
   t.is(await daemon.ctr(s.namespace, 'run', '--rm', image.name, s.id(), 'echo', 'hello'), 'hello\n');
 });
+
+rtest.serial('import writes under one lease (24 h gc.expire, holding what it wrote) and deletes it at the end, as the Go client', async (t) => {
+  const s = await session(t, daemon.address());
+  const built = busyboxImage({ name: 'docker.io/library/busybox:leased' });
+  const tar = ociArchive(built);
+  // The archive's second half arrives only after a look at the leases: by then index.json, the
+  // manifest and the config are committed, and the layer is being written.
+  let seen: { labels: Record<string, string>; resources: { id: string; type: string }[] }[] = [];
+  async function* archive(): AsyncGenerator<Uint8Array> {
+    const half = Math.floor(tar.length / 2);
+    yield tar.subarray(0, half);
+    seen = await Promise.all(
+      (await s.client.leases.list()).map(async (lease) => ({ labels: lease.labels, resources: await s.client.leases.resources(lease.id) })),
+    );
+    yield tar.subarray(half);
+  }
+  const [image] = await s.client.import(archive(), { unpack: false });
+  t.is(image!.name, built.name);
+  t.is(seen.length, 1, 'one lease while importing');
+  const expires = Date.parse(seen[0]!.labels[labels.gcExpire] ?? '');
+  t.true(Math.abs(expires - (Date.now() + 24 * 3600_000)) < 600_000, 'containerd.io/gc.expire is about 24 h ahead');
+  for (const digest of [built.manifest.digest, built.config.digest]) {
+    t.true(seen[0]!.resources.some((r) => r.type === 'content' && r.id === digest), `the lease holds ${digest}`);
+  }
+  t.deepEqual(await s.client.leases.list(), [], 'the lease is gone after the import');
+  // What keeps the content now: the image, and the gc.ref labels from its manifest down.
+  t.is((await s.client.content.info(built.manifest.digest)).labels[`${labels.gcRefContent}.l.0`], built.layers[0]!.digest);
+});

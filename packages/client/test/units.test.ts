@@ -17,6 +17,8 @@ import {
   replaceOrAppendEnv,
   signalNumber,
   withStreams,
+  withUser,
+  type ContainerHost,
 } from '@proj/client';
 import { busyboxImage, chainIds as kitChainIds, LONG_NAME, tempRoot, writeTar } from '@proj/testkit';
 import { collector } from './helpers/daemon.js';
@@ -56,6 +58,10 @@ test('image names, chain ids, env merging, signals and lease ids', (t) => {
   const image = busyboxImage({ name: 'x', extraLayers: [[{ path: 'a', type: 'file', content: 'a' }]] });
   t.deepEqual(chainIds(image.diffIds), kitChainIds(image.diffIds));
   t.deepEqual(replaceOrAppendEnv(['PATH=/bin', 'A=1'], ['A=2', 'B=3']), ['PATH=/bin', 'A=2', 'B=3']);
+  // containerd's replaceOrAppendEnvValues: a bare key unsets, values keep their '=', appended keys are not merged again.
+  t.deepEqual(replaceOrAppendEnv(['PATH=/bin', 'A=1', 'B=2'], ['A', 'C']), ['PATH=/bin', 'B=2']);
+  t.deepEqual(replaceOrAppendEnv(['A=1'], ['A', 'A=3', 'X=a=b']), ['A=3', 'X=a=b']);
+  t.deepEqual(replaceOrAppendEnv([], ['X=1', 'X=2']), ['X=1', 'X=2']);
   t.is(signalNumber('SIGKILL'), 9);
   t.is(signalNumber('TERM'), 15);
   t.is(signalNumber(10), 10);
@@ -125,4 +131,14 @@ test('connecting to a socket nobody serves fails with Unavailable', async (t) =>
   const dir = await tempRoot(t, 'client-nosock-');
   const error = await t.throwsAsync(Client.connect(`${dir}/none.sock`, { timeoutMs: 300 }));
   t.true(error instanceof UnavailableError, String(error));
+});
+
+test('withUser resets the additional gids to the primary gid, as containerd\'s WithUser', async (t) => {
+  const spec = defaultUnixSpec('ns', 'c');
+  spec.process!.user = { uid: 65534, gid: 65534, additionalGids: [65534, 100] };
+  const record = { id: 'c', labels: {}, image: '', runtime: { name: 'io.containerd.runc.v2' }, snapshotter: '', snapshotKey: '', extensions: {} };
+  await withUser('0:5')({ host: {} as ContainerHost }, record, spec);
+  t.deepEqual(spec.process!.user, { uid: 0, gid: 5, additionalGids: [5] });
+  await withUser('1000')({ host: {} as ContainerHost }, record, spec);
+  t.deepEqual(spec.process!.user, { uid: 1000, gid: 0, additionalGids: [0] }, 'a uid without an image: gid 0');
 });
