@@ -9,13 +9,14 @@
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
+#include <initializer_list>
+#include <pthread.h>
 #include <sched.h>
 #include <string>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <thread>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -83,16 +84,56 @@ Napi::Value Queue(Napi::Env env, Job job) {
   return promise;
 }
 
-Failure Fail(const char* syscall, std::string detail = "") {
-  return Failure{errno, syscall, std::move(detail)};
+// The failure of the system call that just returned -1. errno is read before anything else
+// runs: `detail` is taken by reference (no copy, no allocation that could touch errno first),
+// and the members of a braced initializer are evaluated in order.
+Failure Fail(const char* syscall, const std::string& detail = std::string()) {
+  return Failure{errno, syscall, detail};
 }
 
-bool RequireArgs(const Napi::CallbackInfo& info, size_t count) {
-  if (info.Length() < count) {
-    Napi::TypeError::New(info.Env(), "wrong number of arguments").ThrowAsJavaScriptException();
-    return false;
+const char* DescribeType(napi_valuetype type) {
+  switch (type) {
+    case napi_string:
+      return "a string";
+    case napi_number:
+      return "a number";
+    default:
+      return "an object";
+  }
+}
+
+// Checks the arguments' types before anything is converted or queued; on a mismatch throws a
+// TypeError naming the function and the argument, and the caller returns without a system call.
+bool CheckArgs(const Napi::CallbackInfo& info, const char* function, std::initializer_list<napi_valuetype> types) {
+  size_t index = 0;
+  for (napi_valuetype type : types) {
+    if (index >= info.Length() || info[index].Type() != type) {
+      std::string message = std::string(function) + ": argument " + std::to_string(index + 1) + " must be " + DescribeType(type);
+      Napi::TypeError::New(info.Env(), message).ThrowAsJavaScriptException();
+      return false;
+    }
+    index++;
   }
   return true;
+}
+
+struct ThreadCall {
+  const std::function<Failure()>* call;
+  const std::string* dir;
+  Failure result;
+};
+
+// The body of the thread DoMount starts: its own filesystem context, then chdir, then the call.
+void* RunInDirectory(void* argument) {
+  auto* context = static_cast<ThreadCall*>(argument);
+  if (::unshare(CLONE_FS) != 0) {
+    context->result = Fail("unshare");
+  } else if (::chdir(context->dir->c_str()) != 0) {
+    context->result = Fail("chdir", *context->dir);
+  } else {
+    context->result = (*context->call)();
+  }
+  return nullptr;
 }
 
 // mount(2). When chdir is given, the call runs on a fresh thread that unshares its filesystem
@@ -100,7 +141,7 @@ bool RequireArgs(const Napi::CallbackInfo& info, size_t count) {
 // there without touching the working directory of the rest of the process.
 Failure DoMount(const std::string& source, const std::string& target, const std::string& fstype,
                 unsigned long flags, const std::string& data, const std::string& chdir) {
-  auto call = [&]() -> Failure {
+  std::function<Failure()> call = [&]() -> Failure {
     const char* src = source.empty() ? nullptr : source.c_str();
     const char* type = fstype.empty() ? nullptr : fstype.c_str();
     const void* payload = data.empty() ? nullptr : data.c_str();
@@ -108,24 +149,20 @@ Failure DoMount(const std::string& source, const std::string& target, const std:
     return Failure{};
   };
   if (chdir.empty()) return call();
-  Failure result;
-  std::thread thread([&]() {
-    if (::unshare(CLONE_FS) != 0) {
-      result = Fail("unshare");
-      return;
-    }
-    if (::chdir(chdir.c_str()) != 0) {
-      result = Fail("chdir", chdir);
-      return;
-    }
-    result = call();
-  });
-  thread.join();
-  return result;
+  // pthread_create reports a failure as its result; std::thread would abort the process
+  // (the addon is built without C++ exceptions).
+  ThreadCall context{&call, &chdir, Failure{}};
+  pthread_t thread;
+  int rc = ::pthread_create(&thread, nullptr, RunInDirectory, &context);
+  if (rc != 0) return Failure{rc, "pthread_create", ""};
+  ::pthread_join(thread, nullptr);
+  return context.result;
 }
 
 Napi::Value Mount(const Napi::CallbackInfo& info) {
-  if (!RequireArgs(info, 6)) return info.Env().Undefined();
+  if (!CheckArgs(info, "mount", {napi_string, napi_string, napi_string, napi_number, napi_string, napi_string})) {
+    return info.Env().Undefined();
+  }
   std::string source = info[0].As<Napi::String>();
   std::string target = info[1].As<Napi::String>();
   std::string fstype = info[2].As<Napi::String>();
@@ -136,7 +173,7 @@ Napi::Value Mount(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Umount2(const Napi::CallbackInfo& info) {
-  if (!RequireArgs(info, 2)) return info.Env().Undefined();
+  if (!CheckArgs(info, "umount2", {napi_string, napi_number})) return info.Env().Undefined();
   std::string target = info[0].As<Napi::String>();
   int flags = info[1].As<Napi::Number>().Int32Value();
   return Queue(info.Env(), [=]() {
@@ -202,7 +239,12 @@ Failure DoFsMount(const std::string& fstype, const std::string& target, const st
 }
 
 Napi::Value FsMount(const Napi::CallbackInfo& info) {
-  if (!RequireArgs(info, 4)) return info.Env().Undefined();
+  Napi::Env env = info.Env();
+  if (!CheckArgs(info, "fsmount", {napi_string, napi_string, napi_object, napi_number})) return env.Undefined();
+  if (!info[2].IsArray()) {
+    Napi::TypeError::New(env, "fsmount: argument 3 must be an array of [key, value] pairs").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
   std::string fstype = info[0].As<Napi::String>();
   std::string target = info[1].As<Napi::String>();
   Napi::Array list = info[2].As<Napi::Array>();
@@ -210,10 +252,16 @@ Napi::Value FsMount(const Napi::CallbackInfo& info) {
   std::vector<FsOption> options;
   options.reserve(list.Length());
   for (uint32_t i = 0; i < list.Length(); i++) {
-    Napi::Array pair = list.Get(i).As<Napi::Array>();
-    Napi::Value value = pair.Get(1u);
+    Napi::Value entry = list.Get(i);
+    Napi::Value key = entry.IsArray() ? entry.As<Napi::Array>().Get(0u) : env.Undefined();
+    Napi::Value value = entry.IsArray() ? entry.As<Napi::Array>().Get(1u) : env.Undefined();
     bool flag = value.IsNull() || value.IsUndefined();
-    options.push_back(FsOption{pair.Get(0u).As<Napi::String>(), flag ? "" : value.As<Napi::String>().Utf8Value(), flag});
+    if (!key.IsString() || (!flag && !value.IsString())) {
+      std::string message = "fsmount: option " + std::to_string(i) + " must be a [string, string | null] pair";
+      Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    options.push_back(FsOption{key.As<Napi::String>(), flag ? "" : value.As<Napi::String>().Utf8Value(), flag});
   }
   return Queue(info.Env(), [=]() { return DoFsMount(fstype, target, options, attributes); });
 }
@@ -221,7 +269,7 @@ Napi::Value FsMount(const Napi::CallbackInfo& info) {
 // Synchronous probe: 0 when the kernel accepts fsopen(fstype) and, if key is given,
 // fsconfig(key=value) on it; otherwise the errno.
 Napi::Value ProbeFsConfig(const Napi::CallbackInfo& info) {
-  if (!RequireArgs(info, 3)) return info.Env().Undefined();
+  if (!CheckArgs(info, "probeFsConfig", {napi_string, napi_string, napi_string})) return info.Env().Undefined();
   std::string fstype = info[0].As<Napi::String>();
   std::string key = info[1].As<Napi::String>();
   std::string value = info[2].As<Napi::String>();
@@ -236,7 +284,7 @@ Napi::Value ProbeFsConfig(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Flock(const Napi::CallbackInfo& info) {
-  if (!RequireArgs(info, 2)) return info.Env().Undefined();
+  if (!CheckArgs(info, "flock", {napi_number, napi_number})) return info.Env().Undefined();
   int fd = info[0].As<Napi::Number>().Int32Value();
   int operation = info[1].As<Napi::Number>().Int32Value();
   return Queue(info.Env(), [=]() {
@@ -248,7 +296,7 @@ Napi::Value Flock(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
-  if (!RequireArgs(info, 2)) return info.Env().Undefined();
+  if (!CheckArgs(info, "mkfifo", {napi_string, napi_number})) return info.Env().Undefined();
   std::string path = info[0].As<Napi::String>();
   auto mode = static_cast<mode_t>(info[1].As<Napi::Number>().Uint32Value());
   return Queue(info.Env(), [=]() {
