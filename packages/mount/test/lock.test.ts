@@ -1,5 +1,7 @@
-import { lstat, open, writeFile } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { lstat, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { isAlreadyExists, isNotFound, isUnavailable } from '@proj/errdefs';
 import { flock, mkfifo } from '@proj/mount';
@@ -62,4 +64,32 @@ test('mkfifo makes a FIFO; again is AlreadyExists; a missing dir is NotFound', a
   t.true(isAlreadyExists(again));
   t.regex(again!.message, /fifo/);
   t.true(isNotFound(await t.throwsAsync(mkfifo(join(dir, 'missing', 'fifo')))));
+});
+
+test('many waiters for a held lock leave the thread pool free: node:fs keeps working', async (t) => {
+  const dir = await tempRoot(t);
+  const path = join(dir, 'lock');
+  await writeFile(path, 'content');
+  // Raw descriptors: openSync/closeSync run on the main thread, so even a stalled thread pool
+  // could not stop this test from releasing the lock and cleaning up.
+  const holder = openSync(path, 'r');
+  const waiters = Array.from({ length: 8 }, () => openSync(path, 'r'));
+  t.teardown(() => {
+    for (const fd of [holder, ...waiters]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already
+      }
+    }
+  });
+  await flock(holder, 'exclusive');
+  const waiting = waiters.map((fd) => flock(fd, 'shared'));
+  // More waiters than libuv has pool threads (4): a read must still complete while they wait.
+  const read = readFile(path, 'utf8');
+  const outcome = await Promise.race([read, sleep(5000).then(() => 'stalled')]);
+  if (outcome === 'stalled') closeSync(holder); // let the waiters go so the test can end
+  t.is(outcome, 'content', 'node:fs stalled while flock waiters held the thread pool');
+  if (outcome !== 'stalled') await flock(holder, 'unlock');
+  await Promise.all(waiting);
 });
