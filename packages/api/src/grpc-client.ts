@@ -143,6 +143,13 @@ export class GrpcConnection {
         return (options: GrpcCallOptions = {}) => {
           const { metadata, callOptions } = prepare(options);
           const call = client.makeBidiStreamRequest(path, ser, de, metadata, callOptions);
+          // grpc-js emits a failed call's status as an 'error' event, which would crash the
+          // process while nobody is in recv() (the iterator listens only once it runs); keep it
+          // here and hand it to the next recv() or send() instead.
+          let failure: unknown;
+          call.on('error', (err: unknown) => {
+            failure ??= err;
+          });
           const onAbort = () => call.cancel();
           if (options.signal?.aborted) call.cancel();
           else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -152,6 +159,8 @@ export class GrpcConnection {
               const next = await iterator.next();
               if (next.done) {
                 options.signal?.removeEventListener('abort', onAbort);
+                // grpc-js ends the readable side before it reports the failure.
+                if (failure !== undefined) throw failure;
                 return undefined;
               }
               return next.value as unknown;
@@ -163,6 +172,7 @@ export class GrpcConnection {
           return {
             send: (message: unknown) =>
               new Promise<void>((resolve, reject) => {
+                if (failure !== undefined) return reject(errorFromGrpc(failure));
                 call.write(message, (err: unknown) => (err ? reject(errorFromGrpc(err)) : resolve()));
               }),
             end: () => call.end(),

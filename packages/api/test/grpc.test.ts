@@ -5,6 +5,7 @@ import test from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { isDeadlineExceeded, isUnavailable, isCanceled, isNotFound, isNotImplemented, isUnknown, NotFoundError, AlreadyExistsError, isAlreadyExists } from '@proj/errdefs';
 import {
   addGrpcService,
@@ -52,6 +53,7 @@ async function serve(t: import('ava').ExecutionContext): Promise<GrpcConnection>
     async *write(requests) {
       let offset = 0n;
       for await (const request of requests) {
+        if (request.ref === 'locked') throw new NotFoundError(`ref ${request.ref}`);
         offset += BigInt(request.data.length);
         yield { action: request.action, offset, total: request.total };
       }
@@ -127,6 +129,18 @@ test('bidi streaming works in lock-step, as Content Write does', async (t) => {
   t.is(last?.offset, 6n);
   call.end();
   t.is(await call.recv(), undefined);
+});
+
+test('a bidi call failing while nobody is in recv() does not crash; the next recv() and send() get the error', async (t) => {
+  const content = (await serve(t)).client(contentV1.Content);
+  const call = content.write();
+  await call.send({ action: contentV1.WriteAction.STAT, ref: 'locked' });
+  await delay(300); // the server's NotFound arrives while the caller is not reading
+  const received = await t.throwsAsync(call.recv());
+  t.true(isNotFound(received), String(received));
+  t.is(received?.message, 'ref locked');
+  const sent = await t.throwsAsync(call.send({ action: contentV1.WriteAction.WRITE }));
+  t.true(isNotFound(sent), String(sent));
 });
 
 test('an AbortSignal cancels a call with a Canceled error', async (t) => {
