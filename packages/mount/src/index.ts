@@ -36,7 +36,7 @@ export const mountAll = (mounts: readonly Mount[], target: string, options?: Mou
 export const unmount = (target: string, flags?: number): Promise<void> => platform.unmount(target, flags);
 /** Unmounts `target` until nothing is mounted there; a no-op when the path does not exist. */
 export const unmountAll = (target: string, flags?: number): Promise<void> => platform.unmountAll(target, flags);
-/** Unmounts every mount at or below `target`, deepest first. */
+/** Unmounts every mount at or below `target` (symlinks resolved first), deepest first. */
 export const unmountRecursive = (target: string, flags?: number): Promise<void> => platform.unmountRecursive(target, flags);
 /** The mounts of this process, from `/proc/self/mountinfo`. */
 export const readMountInfo = (): Promise<MountInfo[]> => platform.readMountInfo();

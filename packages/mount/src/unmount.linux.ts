@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, realpath } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, errnoOf, fromSystemError } from '@proj/errdefs';
 import { mountsUnder } from './mountinfo.js';
@@ -59,11 +59,22 @@ export async function unmountAll(target: string, flags = 0): Promise<void> {
   throw new InvalidArgumentError(`unmount "${target}": still mounted after ${maxStackDepth} unmounts`);
 }
 
-/** Unmounts every mount at or below `target`, deepest first (e.g. everything under a rootfs). */
+/**
+ * Unmounts every mount at or below `target`, deepest first (e.g. everything under a rootfs).
+ * Symlinks in `target` are resolved first, as containerd's `UnmountRecursive` does, because
+ * mountinfo lists mount points by their real paths.
+ */
 export async function unmountRecursive(target: string, flags = 0): Promise<void> {
   if (target === '') return;
-  for (const entry of await mountsUnder(target)) await unmountAll(entry.mountpoint, flags);
-  await unmountAll(target, flags);
+  let resolved = target;
+  try {
+    resolved = await realpath(target);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return;
+    // Unresolvable otherwise (a dead FUSE mount: ENOTCONN): go on with the path as given.
+  }
+  for (const entry of await mountsUnder(resolved)) await unmountAll(entry.mountpoint, flags);
+  await unmountAll(resolved, flags);
 }
 
 /** Unmounts `target` exactly `times` times (to undo a partial stack). */

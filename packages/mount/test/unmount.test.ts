@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { isInvalidArgument } from '@proj/errdefs';
@@ -38,6 +38,19 @@ rtest('unmountRecursive takes nested mounts, deepest first', async (t) => {
   await mkdir(join(outer, 'a', 'b'));
   await mount(tmpfs('b'), join(outer, 'a', 'b'));
   await unmountRecursive(outer);
+  t.deepEqual(await mountsUnder(outer), []);
+});
+
+rtest('unmountRecursive through a symlink takes the nested mounts too', async (t) => {
+  const root = await tempRoot(t);
+  const outer = join(root, 'outer');
+  const link = join(root, 'link');
+  await mkdir(outer);
+  await symlink(outer, link);
+  await mount(tmpfs('outer'), outer);
+  await mkdir(join(outer, 'inner'));
+  await mount(tmpfs('inner'), join(outer, 'inner'));
+  await unmountRecursive(link);
   t.deepEqual(await mountsUnder(outer), []);
 });
 
