@@ -232,7 +232,10 @@ test('connecting to a missing socket is Unavailable and names the path', async (
 
 test('shutdown() waits for in-flight calls before closing connections', async (t) => {
   const path = await socketPath(t);
+  let arrived!: () => void;
+  const handling = new Promise<void>((resolve) => (arrived = resolve));
   const server = new TtrpcServer().register('s', 'm', async (payload) => {
+    arrived();
     await delay(100);
     return payload;
   });
@@ -240,7 +243,7 @@ test('shutdown() waits for in-flight calls before closing connections', async (t
   const client = await TtrpcClient.connect(path);
   t.teardown(() => client.close());
   const call = client.call('s', 'm', text.encode('done'));
-  await delay(20);
+  await handling;
   await server.shutdown();
   t.is(untext.decode(await call), 'done');
   t.true(isUnavailable(await client.whenClosed()));

@@ -71,6 +71,12 @@ rtest.serial('real containerd-shim-runc-v2: start, Connect, Create/Start/Wait/De
   let deleted = false;
   t.teardown(async () => {
     client?.close();
+    // If the test failed before Connect told us the shim's pid, ask the shim on its socket.
+    if (!shimPid && existsSync(shimSocketPath(bundle))) {
+      const probe = await TtrpcClient.connect(shimSocketPath(bundle), { timeoutMs: 2000 }).catch(() => undefined);
+      shimPid = (await probe?.invoke(task.connect, create(shimTaskV2.ConnectRequestSchema, { id }), { timeoutMs: 2000 }).catch(() => undefined))?.shimPid;
+      probe?.close();
+    }
     if (shimPid && alive(shimPid)) process.kill(shimPid, 'SIGKILL');
     if (!deleted && existsSync(join(bundle.bundle, 'runtime'))) await deleteShim(bundle).catch(() => {});
     await removeShimState(bundle);
