@@ -29,8 +29,9 @@ export interface MountInfo {
   id: number;
   /** Id of the parent mount. */
   parent: number;
-  /** Device numbers of the filesystem. */
+  /** Major device number of the filesystem. */
   major: number;
+  /** Minor device number of the filesystem. */
   minor: number;
   /** The path inside the filesystem that forms the root of this mount. */
   root: string;
