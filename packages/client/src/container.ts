@@ -11,6 +11,7 @@ import type { ClientContext } from './context.js';
 import { SnapshotService } from './snapshots.js';
 import { sha256 } from './digest.js';
 import { Image, type ImageHost, toImageRecord } from './image.js';
+import { labels as wellKnown } from './labels.js';
 import type { OciIndex } from './image-types.js';
 import { type Mount, toWireMounts } from './mount.js';
 import { hostPlatform, type CallOptions } from './options.js';
@@ -282,7 +283,8 @@ export class Container {
       const content = new ContentStore(ctx);
       await content.writeBlob(`${this.id}index`, data, descriptor, {
         ...options,
-        labels: Object.fromEntries(index.manifests.map((m, i) => [`containerd.io/gc.ref.content.m.${i}`, m.digest])),
+        // The Go client's writeIndex: `containerd.io/gc.ref.content.<i>` whatever the child is.
+        labels: Object.fromEntries(index.manifests.map((m, i) => [`${wellKnown.gcRefContent}.${i}`, m.digest])),
       });
       const r = await ctx.services.images.create(
         { image: { name: ref, target: { mediaType: descriptor.mediaType, digest: descriptor.digest, size: BigInt(descriptor.size) }, labels: { 'containerd.io/checkpoint': 'true' } } },

@@ -10,7 +10,7 @@ import type { ImageRecord, OciImageConfig, OciIndex, OciManifest } from './image
 import { labels as wellKnown } from './labels.js';
 import { ContentStore } from './content.js';
 import { SnapshotService } from './snapshots.js';
-import { hostPlatform, type CallOptions } from './options.js';
+import { hostPlatform, matchesHostPlatform, type CallOptions } from './options.js';
 import { toWireDescriptor } from './descriptor.js';
 import { generateLeaseId } from './leases.js';
 import { type Mount, toWireMounts } from './mount.js';
@@ -119,7 +119,7 @@ export class Image {
       const index = await content.readJson<OciIndex>(descriptor.digest, options);
       const host = hostPlatform();
       const pick =
-        index.manifests.find((m) => m.platform?.os === host.os && m.platform.architecture === host.architecture) ??
+        index.manifests.find((m) => m.platform !== undefined && matchesHostPlatform(m.platform)) ??
         index.manifests.find((m) => m.platform === undefined) ??
         (index.manifests.length === 1 ? index.manifests[0] : undefined);
       if (!pick) throw new NotFoundError(`image ${this.name}: no manifest for ${host.os}/${host.architecture} in index ${descriptor.digest}`);

@@ -7,8 +7,8 @@ import { type Descriptor, isIndexType, isManifestType, mediaTypes } from './desc
 import { sha256 } from './digest.js';
 import type { ImageRecord, OciImageConfig, OciIndex, OciManifest } from './image-types.js';
 import { toImageRecord, toWireImage } from './image.js';
-import { imageNameAnnotation, labels as wellKnown, refNameAnnotation } from './labels.js';
-import type { CallOptions } from './options.js';
+import { childGcLabels, imageNameAnnotation, refNameAnnotation } from './labels.js';
+import { type CallOptions, matchesHostPlatform } from './options.js';
 import { readTar } from './tar.js';
 
 /** A progress report of an import. */
@@ -141,23 +141,21 @@ async function putImage(ctx: ClientContext, name: string, target: Descriptor, op
   }
 }
 
-/** Sets the gc.ref labels: index → its manifests, manifest → config and layers (recursively). */
+/**
+ * Sets the gc.ref labels as the Go client's import walk does: on an index for its children of
+ * this host's platform (or of none), on a manifest for its config and layers, recursively.
+ * Children of other platforms are neither labelled nor read: archives often hold only this
+ * host's manifests of a multi-platform index.
+ */
 async function labelChildren(content: ContentStore, descriptor: Descriptor, index: OciIndex, options: CallOptions): Promise<void> {
-  const indexLabels: Record<string, string> = {};
-  index.manifests.forEach((m, i) => {
-    indexLabels[`${wellKnown.gcRefContent}.m.${i}`] = m.digest;
-  });
-  if (Object.keys(indexLabels).length > 0) await content.setLabels(descriptor.digest, indexLabels, options);
-  for (const child of index.manifests) {
+  const children = index.manifests.filter((m) => matchesHostPlatform(m.platform));
+  if (children.length > 0) await content.setLabels(descriptor.digest, childGcLabels(children), options);
+  for (const child of children) {
     if (isIndexType(child.mediaType)) {
       await labelChildren(content, child, await content.readJson<OciIndex>(child.digest, options), options);
     } else if (isManifestType(child.mediaType)) {
       const manifest = await content.readJson<OciManifest>(child.digest, options);
-      const manifestLabels: Record<string, string> = { [`${wellKnown.gcRefContent}.config`]: manifest.config.digest };
-      manifest.layers.forEach((layer, i) => {
-        manifestLabels[`${wellKnown.gcRefContent}.l.${i}`] = layer.digest;
-      });
-      await content.setLabels(child.digest, manifestLabels, options);
+      await content.setLabels(child.digest, childGcLabels([manifest.config, ...manifest.layers]), options);
     }
   }
 }

@@ -148,6 +148,7 @@ rtest.serial('checkpoint: an index annotated with image, runtime and snapshotter
     [checkpointAnnotations.snapshotter]: 'overlayfs',
   });
   t.deepEqual(index.manifests.map((m) => m.digest), [image.target.digest]);
+  t.is((await s.client.content.info(metaOnly.target.digest)).labels['containerd.io/gc.ref.content.0'], image.target.digest, "the Go client's writeIndex labels");
   await metaOnly.delete({ sync: true });
 
   // The root filesystem's changes as a layer (no CRIU needed).

@@ -2,7 +2,20 @@ import { Readable } from 'node:stream';
 import test from 'ava';
 import { NotFoundError } from '@proj/errdefs';
 import { chainIds, type ImportProgress, labels, mediaTypes, type UnpackProgress } from '@proj/client';
-import { busyboxImage, dockerArchive, ociArchive, rootTest } from '@proj/testkit';
+import {
+  busyboxImage,
+  descriptor,
+  digestHex,
+  dockerArchive,
+  IMAGE_NAME_ANNOTATION,
+  jsonBlob,
+  ociArchive,
+  ociMediaTypes,
+  REF_NAME_ANNOTATION,
+  rootTest,
+  sha256Digest,
+  writeTar,
+} from '@proj/testkit';
 import { session, suiteDaemon } from './helpers/daemon.js';
 
 const rtest = rootTest(test);
@@ -190,4 +203,34 @@ rtest.serial('import writes under one lease (24 h gc.expire, holding what it wro
   t.deepEqual(await s.client.leases.list(), [], 'the lease is gone after the import');
   // What keeps the content now: the image, and the gc.ref labels from its manifest down.
   t.is((await s.client.content.info(built.manifest.digest)).labels[`${labels.gcRefContent}.l.0`], built.layers[0]!.digest);
+});
+
+rtest.serial('a multi-platform index with only this host\'s manifest in the archive imports and unpacks (the others are skipped, as the Go client\'s platform filter does)', async (t) => {
+  const s = await session(t, daemon.address());
+  const built = busyboxImage({ name: 'docker.io/library/busybox:multi' });
+  const otherArch = built.platform.architecture === 's390x' ? 'riscv64' : 's390x';
+  const absent = { mediaType: ociMediaTypes.manifest, digest: sha256Digest(Buffer.from('not in the archive')), size: 18, platform: { architecture: otherArch, os: 'linux' } };
+  const nested = jsonBlob(ociMediaTypes.index, {
+    schemaVersion: 2,
+    mediaType: ociMediaTypes.index,
+    manifests: [{ ...descriptor(built.manifest), platform: built.platform }, absent],
+  });
+  const top = jsonBlob(ociMediaTypes.index, {
+    schemaVersion: 2,
+    mediaType: ociMediaTypes.index,
+    manifests: [{ ...descriptor(nested), annotations: { [IMAGE_NAME_ANNOTATION]: built.name, [REF_NAME_ANNOTATION]: 'multi' } }],
+  });
+  const blobs = [nested, built.manifest, built.config, ...built.layers.map((l) => ({ digest: l.digest, data: l.blob }))];
+  const tar = writeTar([
+    { path: 'oci-layout', type: 'file', content: JSON.stringify({ imageLayoutVersion: '1.0.0' }) },
+    { path: 'index.json', type: 'file', content: top.data },
+    ...blobs.map((b) => ({ path: `blobs/sha256/${digestHex(b.digest)}`, type: 'file' as const, content: b.data })),
+  ]);
+  const [image] = await s.client.import(Readable.from([tar]));
+  t.is(image!.target.digest, nested.digest);
+  t.is((await image!.manifest()).descriptor.digest, built.manifest.digest);
+  t.true(await image!.isUnpacked('overlayfs'));
+  t.is((await s.client.content.info(built.manifest.digest)).labels[`${labels.gcRefContent}.config`], built.config.digest);
+  const nestedLabels = (await s.client.content.info(nested.digest)).labels;
+  t.deepEqual(nestedLabels, { [`${labels.gcRefContent}.m.0`]: built.manifest.digest }, 'only the host manifest is referenced, as ctr labels it');
 });
