@@ -15,6 +15,7 @@ export interface FrameHeader {
 
 /** A complete frame as read off the wire. */
 export interface Frame extends FrameHeader {
+  /** The frame's payload: an encoded Request or Response. */
   payload: Buffer;
 }
 

@@ -2,7 +2,9 @@ import { ProtoReader, ProtoWriter, WireType } from './protowire.js';
 
 /** One metadata entry of a request (`ttrpc.KeyValue`): 1 key, 2 value. */
 export interface KeyValue {
+  /** Metadata key, lower-case. */
   key: string;
+  /** One value of that key. */
   value: string;
 }
 
@@ -22,13 +24,17 @@ export interface RequestMessage {
 
 /** A `google.rpc.Status`: 1 code, 2 message (3 details are skipped). */
 export interface StatusMessage {
+  /** gRPC status code (0 OK, 5 NotFound, 12 Unimplemented, ...). */
   code: number;
+  /** Human-readable error message. */
   message: string;
 }
 
 /** The ttrpc `Response` envelope: 1 status (absent on success), 2 payload. */
 export interface ResponseMessage {
+  /** The call's status; absent or code 0 means success. */
   status?: StatusMessage;
+  /** The encoded response message (empty on error). */
   payload: Uint8Array;
 }
 
