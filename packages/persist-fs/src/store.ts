@@ -1,11 +1,9 @@
-import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnavailableError, errnoOf, fromSystemError, isNotFound, isUnavailable } from '@proj/errdefs';
-import { flock } from '@proj/mount';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, errnoOf, fromSystemError, isNotFound } from '@proj/errdefs';
 import { dirMode, persistFile, removeStaleTemps, syncDir, tempPath, writeSynced } from './atomic-file.js';
 import { decodeContainer, decodeSandbox, encodeDocument } from './document.js';
+import { lockExclusive, lockForWrite, lockShared, openDir } from './sandbox-lock.js';
 import { validateIdentifier } from '@proj/identifiers';
 import type { ContainerState, PersistedSandbox, SandboxState } from './types.js';
 import { checkContainerState, checkSandboxState, type Fail } from './validate.js';
@@ -34,7 +32,6 @@ export interface PersistStoreOptions {
 /** The containers of a sandbox, keyed by container id (a Map or a plain record). */
 export type ContainerStates = ReadonlyMap<string, ContainerState> | Readonly<Record<string, ContainerState>>;
 
-const lockAttempts = 5;
 
 /**
  * A store of sandbox and container state on disk (kata's persist `fs` driver):
@@ -106,7 +103,7 @@ export class PersistStore {
     documents.push({ dir, text: encodeDocument('sandbox', sandboxState) });
 
     await this.#mkdirRoot();
-    const handle = await this.#lockForWrite(sandboxState.id, dir);
+    const handle = await lockForWrite(sandboxState.id, dir);
     // A sandbox without its own persist.json was never (fully) written: if this write fails, the
     // whole directory goes, so a failed first write leaves no trace.
     const fresh = !(await exists(join(dir, persistFile)));
@@ -164,9 +161,9 @@ export class PersistStore {
    */
   async fromDisk(id: string): Promise<PersistedSandbox> {
     const dir = this.sandboxDir(id);
-    const handle = await this.#openDir(dir, `sandbox "${id}" has no state in ${this.root}`);
+    const handle = await openDir(dir, `sandbox "${id}" has no state in ${this.root}`);
     try {
-      await this.#lockShared(handle, id, dir);
+      await lockShared(handle, id, dir, this.#readLockTimeoutMs);
       const sandboxFile = join(dir, persistFile);
       const sandbox = decodeSandbox(sandboxFile, await readText(sandboxFile, `sandbox "${id}" was never fully written`));
       if (sandbox.id !== id) {
@@ -208,7 +205,7 @@ export class PersistStore {
     const dir = this.sandboxDir(id);
     let handle: FileHandle;
     try {
-      handle = await this.#openDir(dir, '');
+      handle = await openDir(dir, '');
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;
@@ -216,7 +213,7 @@ export class PersistStore {
     const hidden = join(this.root, `.${id}.destroy-${process.pid}-${Date.now()}`);
     try {
       try {
-        await this.#lockExclusive(handle, id, dir);
+        await lockExclusive(handle, id, dir);
       } catch (err) {
         if (isNotFound(err)) return; // destroyed by someone else meanwhile
         throw err;
@@ -263,92 +260,6 @@ export class PersistStore {
       await mkdir(this.root, { recursive: true, mode: dirMode });
     } catch (err) {
       throw fromSystemError(err, `create the persist root ${this.root}`);
-    }
-  }
-
-  /**
-   * Creates (if needed), opens and exclusively locks the sandbox directory. Retries when the
-   * directory was destroyed between opening and locking, so the lock is always on the directory
-   * that is at `dir` now.
-   */
-  async #lockForWrite(id: string, dir: string): Promise<FileHandle> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await mkdir(dir, { mode: dirMode });
-      } catch (err) {
-        if (errnoOf(err) !== 'EEXIST') throw fromSystemError(err, `create sandbox directory ${dir}`);
-      }
-      let handle: FileHandle;
-      try {
-        handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-      } catch (err) {
-        if (errnoOf(err) === 'ENOENT' && attempt < lockAttempts) continue;
-        throw fromSystemError(err, `open sandbox directory ${dir}`);
-      }
-      try {
-        await this.#lockExclusive(handle, id, dir);
-        return handle;
-      } catch (err) {
-        await handle.close();
-        // Never remove the directory here: the writer holding the lock may be filling it.
-        if ((err as { retry?: boolean }).retry === true && attempt < lockAttempts) continue;
-        throw err;
-      }
-    }
-  }
-
-  async #lockExclusive(handle: FileHandle, id: string, dir: string): Promise<void> {
-    try {
-      await flock(handle, 'exclusive', { nonBlocking: true });
-    } catch (err) {
-      if (isUnavailable(err)) {
-        throw new UnavailableError(
-          `sandbox "${id}" is locked: another process is writing ${dir} (flock held); retry when it is done`,
-          { cause: err },
-        );
-      }
-      throw fromSystemError(err, `lock sandbox directory ${dir}`);
-    }
-    await this.#checkStillLinked(handle, id, dir);
-  }
-
-  async #lockShared(handle: FileHandle, id: string, dir: string): Promise<void> {
-    const deadline = Date.now() + this.#readLockTimeoutMs;
-    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      try {
-        await flock(handle, 'shared', { nonBlocking: true });
-        break;
-      } catch (err) {
-        if (!isUnavailable(err)) throw fromSystemError(err, `lock sandbox directory ${dir}`);
-        if (Date.now() >= deadline) {
-          throw new UnavailableError(
-            `sandbox "${id}" is locked: a writer has held ${dir} for more than ${this.#readLockTimeoutMs} ms; retry later`,
-            { cause: err },
-          );
-        }
-        await sleep(delay);
-      }
-    }
-    await this.#checkStillLinked(handle, id, dir);
-  }
-
-  /** After locking: fails (retryably) if the directory was destroyed or replaced meanwhile. */
-  async #checkStillLinked(handle: FileHandle, id: string, dir: string): Promise<void> {
-    const held = await handle.stat();
-    const current = await stat(dir).catch(() => undefined);
-    if (current === undefined || current.ino !== held.ino || current.dev !== held.dev) {
-      const err = new NotFoundError(`sandbox "${id}" was destroyed at ${dir} while waiting for its lock`);
-      Object.defineProperty(err, 'retry', { value: true });
-      throw err;
-    }
-  }
-
-  async #openDir(dir: string, whyMissing: string): Promise<FileHandle> {
-    try {
-      return await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-    } catch (err) {
-      if (errnoOf(err) === 'ENOENT') throw new NotFoundError(`${dir} does not exist${whyMissing ? `: ${whyMissing}` : ''}`, { cause: err });
-      throw fromSystemError(err, `open ${dir}`);
     }
   }
 

@@ -1,7 +1,8 @@
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { isInvalidArgument, isNotFound, isUnavailable, isUnknown } from '@proj/errdefs';
+import { flock } from '@proj/mount';
 import { type ContainerState, PersistStore, persistSchemaVersion } from '@proj/persist-fs';
 import { tempRoot } from '@proj/testkit';
 import { containerState, sandboxState } from './helpers/states.js';
@@ -201,6 +202,21 @@ test('destroy while a writer holds the lock is Unavailable, and the state surviv
   release();
   await writing;
   t.deepEqual((await new PersistStore({ root }).fromDisk('sb1')).sandbox, sandboxState());
+});
+
+test('a writer finding a reader\'s shared lock fails with Unavailable saying it may be a reader', async (t) => {
+  const root = join(await tempRoot(t, 'proj-persist-'), 'persist');
+  const store = new PersistStore({ root });
+  await store.toDisk(sandboxState());
+  const reader = await open(store.sandboxDir('sb1'), 'r');
+  t.teardown(() => reader.close());
+  await flock(reader, 'shared'); // what fromDisk holds while it reads
+  const error = await t.throwsAsync(store.toDisk(sandboxState('sb1', 'new')));
+  t.true(isUnavailable(error), error?.message);
+  t.regex(error!.message, /sandbox "sb1" is locked: another process is writing .*, or reading it/);
+  await reader.close();
+  await store.toDisk(sandboxState('sb1', 'new'));
+  t.deepEqual((await store.fromDisk('sb1')).sandbox, sandboxState('sb1', 'new'));
 });
 
 test('invalid sandbox ids are InvalidArgument naming the id', async (t) => {
