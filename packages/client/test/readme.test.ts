@@ -24,11 +24,16 @@ rtest.serial('the README example runs as written and prints the output the READM
   const archive = join(dir, 'busybox.tar');
   await writeOciArchive(archive, busyboxImage({ name: 'docker.io/library/busybox:latest' }));
   const script = join(here, `.readme-${randomBytes(4).toString('hex')}.ts`);
-  const adapted = code!
-    .replace("'/run/containerd/containerd.sock'", JSON.stringify(daemon.address()))
-    .replace("namespace: 'demo'", `namespace: ${JSON.stringify(s.namespace)}, fifoDir: ${JSON.stringify(s.fifoDir)}`)
-    .replace("'busybox.tar'", JSON.stringify(archive));
-  t.not(adapted, code, 'only the socket, namespace, FIFO dir and archive path change');
+  const replacements: [string, string][] = [
+    ["'/run/containerd/containerd.sock'", JSON.stringify(daemon.address())],
+    ["namespace: 'demo'", `namespace: ${JSON.stringify(s.namespace)}, fifoDir: ${JSON.stringify(s.fifoDir)}`],
+    ["'busybox.tar'", JSON.stringify(archive)],
+  ];
+  let adapted = code!;
+  for (const [from, to] of replacements) {
+    t.true(adapted.includes(from), `the example has ${from}: only the socket, namespace, FIFO dir and archive path change`);
+    adapted = adapted.replace(from, to);
+  }
   await writeFile(script, adapted);
   t.teardown(() => rm(script, { force: true }));
   const { stdout } = await run(process.execPath, ['--import', 'tsx', script], { cwd: join(here, '..'), timeout: 120_000 });
