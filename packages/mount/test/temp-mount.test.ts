@@ -1,7 +1,8 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
-import { mountsUnder, withTempMount } from '@proj/mount';
+import { isNotFound, NotFoundError } from '@proj/errdefs';
+import { mount, mountsUnder, unmountRecursive, withTempMount } from '@proj/mount';
 import { rootTest, tempRoot } from '@proj/testkit';
 
 const rtest = rootTest(test);
@@ -39,4 +40,28 @@ rtest('withTempMount removes its dir when the mount itself fails', async (t) => 
   await t.throwsAsync(withTempMount([{ type: 'nosuchfs', source: 'x', options: [] }], () => 'never', { tempDir: base }));
   const { readdir } = await import('node:fs/promises');
   t.deepEqual(await readdir(base), []);
+});
+
+rtest('withTempMount reports both when the callback throws and the unmount then fails', async (t) => {
+  const base = await tempRoot(t);
+  let seen = '';
+  const callbackError = new NotFoundError('layer "x" is missing');
+  const err = await t.throwsAsync(
+    withTempMount(
+      [{ type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] }],
+      async (root) => {
+        seen = root;
+        // A mount inside the temp mount keeps it busy: its unmount fails (EBUSY).
+        await mkdir(join(root, 'pinned'));
+        await mount({ type: 'tmpfs', source: 'pin', options: ['size=1m'] }, join(root, 'pinned'));
+        throw callbackError;
+      },
+      { tempDir: base },
+    ),
+  );
+  await unmountRecursive(seen);
+  await rmdir(seen);
+  t.true(isNotFound(err), err?.message);
+  t.is(err!.cause, callbackError);
+  t.regex(err!.message, /unmount ".*": .*; before that: layer "x" is missing$/);
 });
