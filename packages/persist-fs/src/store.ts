@@ -104,13 +104,14 @@ export class PersistStore {
 
     await this.#mkdirRoot();
     const handle = await lockForWrite(sandboxState.id, dir);
-    // A sandbox without its own persist.json was never (fully) written: if this write fails, the
-    // whole directory goes, so a failed first write leaves no trace.
-    const fresh = !(await exists(join(dir, persistFile)));
+    let fresh = false;
     const temps: string[] = [];
     const createdDirs: string[] = [];
     let committed = false;
     try {
+      // A sandbox without its own persist.json was never (fully) written: if this write fails,
+      // the whole directory goes, so a failed first write leaves no trace.
+      fresh = !(await exists(join(dir, persistFile)));
       await this.#hooks.afterLock?.(sandboxState.id);
       await removeStaleTemps(dir);
       for (const document of documents) {

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { isInvalidArgument, isNotFound, isUnavailable, isUnknown } from '@proj/errdefs';
@@ -217,6 +217,20 @@ test('a writer finding a reader\'s shared lock fails with Unavailable saying it 
   await reader.close();
   await store.toDisk(sandboxState('sb1', 'new'));
   t.deepEqual((await store.fromDisk('sb1')).sandbox, sandboxState('sb1', 'new'));
+});
+
+test('a toDisk that fails before writing (persist.json unreadable) releases its lock', async (t) => {
+  const root = join(await tempRoot(t, 'proj-persist-'), 'persist');
+  const store = new PersistStore({ root });
+  const file = join(store.sandboxDir('sb1'), 'persist.json');
+  await mkdir(store.sandboxDir('sb1'), { recursive: true });
+  await symlink('persist.json', file); // a loop: stat fails with ELOOP
+  const error = await t.throwsAsync(store.toDisk(sandboxState()));
+  t.true(error!.message.includes(file), error?.message);
+  await unlink(file);
+  // The lock of the failed call is gone: the next writer is not "locked" out.
+  await store.toDisk(sandboxState());
+  t.deepEqual((await store.fromDisk('sb1')).sandbox, sandboxState());
 });
 
 test('invalid sandbox ids are InvalidArgument naming the id', async (t) => {
