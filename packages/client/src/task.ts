@@ -120,7 +120,8 @@ export class Process {
       void this.#io?.stdinEnded?.then(() => this.closeIO().catch(() => undefined));
       return r.pid;
     } catch (err) {
-      if (this.execId && this.#io) {
+      // As the Go client: a process that did not start gets no stdio, its FIFOs go at once.
+      if (this.#io) {
         this.#io.cancel();
         await this.#io.close();
       }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import test from 'ava';
@@ -236,5 +236,22 @@ rtest.serial('AbortSignal cancels a call: an aborted wait rejects with CanceledE
   await task.kill('SIGKILL');
   await task.wait();
   await task.delete();
+  await c.delete({ withSnapshotCleanup: true });
+});
+
+rtest.serial('a start that fails closes the IO and removes its FIFOs at once, as the Go client; delete still works', async (t) => {
+  const s = await session(t, daemon.address());
+  const { image } = await s.busybox();
+  const c = await container(s, image, 'echo', 'never');
+  const out = collector();
+  const task = await c.newTask(withStreams({ stdout: out.stream, stderr: out.stream }));
+  t.is((await readdir(s.fifoDir)).length, 1, 'the FIFO dir while the task exists');
+  const exited = task.wait();
+  await task.kill('SIGKILL');
+  t.is((await exited).code, 137);
+  await t.throwsAsync(task.start(), { message: /stopped/ });
+  t.deepEqual(await readdir(s.fifoDir), [], 'no FIFO dir left after the failed start');
+  t.is((await task.delete()).code, 137);
+  t.is(out.text(), '');
   await c.delete({ withSnapshotCleanup: true });
 });
