@@ -234,3 +234,22 @@ rtest.serial('a multi-platform index with only this host\'s manifest in the arch
   const nestedLabels = (await s.client.content.info(nested.digest)).labels;
   t.deepEqual(nestedLabels, { [`${labels.gcRefContent}.m.0`]: built.manifest.digest }, 'only the host manifest is referenced, as ctr labels it');
 });
+
+rtest.serial('unpack runs under a lease of its own, deleted at the end, as the Go client\'s image.Unpack', async (t) => {
+  const s = await session(t, daemon.address());
+  const built = busyboxImage({ name: 'docker.io/library/busybox:unpacklease' });
+  const [image] = await s.client.import(Readable.from([ociArchive(built)]), { unpack: false });
+  t.deepEqual(await s.client.leases.list(), []);
+  const during: string[][] = [];
+  await image!.unpack({
+    snapshotter: 'overlayfs',
+    // A synchronous look with ctr: the unpack stands still while it runs.
+    onProgress: (p) => {
+      if (p.status === 'done') during.push(daemon.ctrSync(s.namespace, 'leases', 'ls', '-q').split('\n').filter(Boolean));
+    },
+  });
+  t.is(during.length, 1);
+  t.is(during[0]!.length, 1, 'one lease while the layer is committed');
+  t.deepEqual(await s.client.leases.list(), [], 'deleted afterwards');
+  t.true(await image!.isUnpacked('overlayfs'), 'the snapshots stay: the config references the top one');
+});

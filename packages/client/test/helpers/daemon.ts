@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ExecutionContext, TestFn } from 'ava';
 import { isNotFound } from '@proj/errdefs';
@@ -24,7 +24,12 @@ const run = promisify(execFile);
  * Registers before/after hooks that start and stop the file's daemon; returns its address and a
  * `ctr` runner against it (containerd's own Go client, to cross-check what ours made).
  */
-export function suiteDaemon<C>(test: TestFn<C>): { address(): string; ctr(namespace: string, ...args: string[]): Promise<string> } {
+export function suiteDaemon<C>(test: TestFn<C>): {
+  address(): string;
+  ctr(namespace: string, ...args: string[]): Promise<string>;
+  /** `ctr` run synchronously: nothing else in this process moves meanwhile (to look at a call in flight). */
+  ctrSync(namespace: string, ...args: string[]): string;
+} {
   let daemon: ContainerdDaemon | undefined;
   test.before(async () => {
     if (!externalAddress && isRoot()) daemon = await startContainerd();
@@ -39,6 +44,8 @@ export function suiteDaemon<C>(test: TestFn<C>): { address(): string; ctr(namesp
       const { stdout } = await run('ctr', ['-a', address, '-n', namespace, ...args], { timeout: 60_000 });
       return stdout;
     },
+    ctrSync: (namespace, ...args) =>
+      execFileSync('ctr', ['-a', externalAddress ?? daemon?.address ?? '', '-n', namespace, ...args], { timeout: 60_000, encoding: 'utf8' }),
   };
 }
 
