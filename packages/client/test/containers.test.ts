@@ -20,6 +20,7 @@ import {
   labels,
   withStreams,
   withUser,
+  type NewContainerOpt,
 } from '@proj/client';
 import { busyboxImage, ociArchive, rootTest } from '@proj/testkit';
 import { collector, session, suiteDaemon } from './helpers/daemon.js';
@@ -166,5 +167,21 @@ rtest.serial('an image without /etc/passwd and /etc/group: the image config give
   const id = s.id();
   const container = await s.client.newContainer(id, [withNewSnapshot(id, image!), withNewSpec(withImageConfig(image!))]);
   t.deepEqual((await container.spec()).process?.user, { uid: 0, gid: 0, additionalGids: [0] });
+  await container.delete({ withSnapshotCleanup: true });
+});
+
+rtest.serial('newContainer runs under a lease that holds its new snapshot, and deletes it once the container references it', async (t) => {
+  const s = await session(t, daemon.address());
+  const { image } = await s.busybox();
+  const id = s.id();
+  let during: { id: string; type: string }[][] = [];
+  const look: NewContainerOpt = async () => {
+    during = await Promise.all((await s.client.leases.list()).map((lease) => s.client.leases.resources(lease.id)));
+  };
+  const container = await s.client.newContainer(id, [withNewSnapshot(id, image), look, withNewSpec(withImageConfig(image))]);
+  t.is(during.length, 1, 'one lease while the container is made');
+  t.true(during[0]!.some((r) => r.type === 'snapshots/overlayfs' && r.id === id), JSON.stringify(during[0]));
+  t.deepEqual(await s.client.leases.list(), []);
+  t.is((await s.client.snapshotService('overlayfs').stat(id)).kind, 'active', 'the container keeps its snapshot');
   await container.delete({ withSnapshotCleanup: true });
 });

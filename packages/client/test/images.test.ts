@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import test from 'ava';
-import { NotFoundError } from '@proj/errdefs';
+import { InvalidArgumentError, NotFoundError } from '@proj/errdefs';
 import { chainIds, type ImportProgress, labels, mediaTypes, type UnpackProgress } from '@proj/client';
 import {
   busyboxImage,
@@ -252,4 +252,15 @@ rtest.serial('unpack runs under a lease of its own, deleted at the end, as the G
   t.is(during[0]!.length, 1, 'one lease while the layer is committed');
   t.deepEqual(await s.client.leases.list(), [], 'deleted afterwards');
   t.true(await image!.isUnpacked('overlayfs'), 'the snapshots stay: the config references the top one');
+});
+
+rtest.serial('a tar that is no image archive: InvalidArgument naming what is missing, and nothing it wrote outlives the import', async (t) => {
+  const s = await session(t, daemon.address());
+  const tar = writeTar([{ path: 'notes/hello.txt', type: 'file', content: 'not an image\n' }]);
+  await t.throwsAsync(s.client.import(Readable.from([tar])), { instanceOf: InvalidArgumentError, message: /index\.json.*manifest\.json/ });
+  t.deepEqual(await s.client.leases.list(), [], 'the import lease is gone');
+  // A synchronous garbage collection (deleting a lease with sync) takes what the lease held.
+  const probe = await s.client.leases.create();
+  await s.client.leases.delete(probe.id, { sync: true });
+  t.deepEqual(await s.client.content.list(), [], 'the blob written before the failure is collected');
 });
