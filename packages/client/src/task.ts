@@ -75,7 +75,9 @@ export interface TaskHost extends ClientContext {
 
 /**
  * A process: a task's init process or an exec. Call `wait()` before `start()` so the exit is
- * never missed; `wait()` sends its request at once and resolves when the process exits.
+ * never missed; `wait()` sends its request at once and resolves when the process exits. The
+ * exit can be reported before the last output reached the streams: `delete()` (or `io.wait()`)
+ * returns once it has.
  */
 export class Process {
   /** The container (task) id. */
