@@ -213,7 +213,8 @@ rtest.serial('log to file, terminal IO, and re-attaching to a running task', asy
   t.is(reattached.pid, running.pid);
   stdin.end('ping\n');
   t.is((await runningExit).code, 0);
-  await reattached.io?.wait();
+  // Both readers to the end: the exit can overtake the output, and either may have read it.
+  await Promise.all([running.io?.wait(), reattached.io?.wait()]);
   t.is(first.text() + again.text(), 'got ping\n', 'one of the two readers got the output');
   await running.delete();
   await reattached.io?.close();
