@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import test from 'ava';
 import { InvalidArgumentError, NotFoundError } from '@proj/errdefs';
@@ -14,6 +16,8 @@ import {
   REF_NAME_ANNOTATION,
   rootTest,
   sha256Digest,
+  tempRoot,
+  writeDockerArchive,
   writeTar,
 } from '@proj/testkit';
 import { session, suiteDaemon } from './helpers/daemon.js';
@@ -263,4 +267,19 @@ rtest.serial('a tar that is no image archive: InvalidArgument naming what is mis
   const probe = await s.client.leases.create();
   await s.client.leases.delete(probe.id, { sync: true });
   t.deepEqual(await s.client.content.list(), [], 'the blob written before the failure is collected');
+});
+
+rtest.serial('a Docker archive gives the same image (manifest digest, labels on its blobs) through @proj/client as through ctr', async (t) => {
+  const s = await session(t, daemon.address());
+  const built = busyboxImage({ name: 'docker.io/library/busybox:twice' });
+  const archive = join(await tempRoot(t, 'client-docker-'), 'busybox.tar');
+  await writeDockerArchive(archive, built);
+  const [ours] = await s.client.import(createReadStream(archive));
+  const labelsOf = async (digest: string) => (await s.client.content.info(digest)).labels;
+  const before = { manifest: await labelsOf(ours!.target.digest), layer: await labelsOf(built.diffIds[0]!), config: await labelsOf(built.config.digest) };
+  // ctr imports the same archive over the same name: the image must not change.
+  await daemon.ctr(s.namespace, 'images', 'import', archive);
+  const theirs = await s.client.getImage(built.name);
+  t.deepEqual(theirs.target, ours!.target);
+  t.deepEqual({ manifest: await labelsOf(ours!.target.digest), layer: await labelsOf(built.diffIds[0]!), config: await labelsOf(built.config.digest) }, before);
 });
