@@ -185,3 +185,23 @@ rtest.serial('newContainer runs under a lease that holds its new snapshot, and d
   t.is((await s.client.snapshotService('overlayfs').stat(id)).kind, 'active', 'the container keeps its snapshot');
   await container.delete({ withSnapshotCleanup: true });
 });
+
+rtest.serial('a container made with withNewSnapshot + withImageStopSignal + withNewSpec(withImageConfig) is the record ctr makes (spec, labels, image, snapshot)', async (t) => {
+  const s = await session(t, daemon.address());
+  const { image } = await s.busybox();
+  const ours = s.id('ours');
+  const theirs = s.id('ctr');
+  await s.client.newContainer(ours, [withNewSnapshot(ours, image), withImageStopSignal(image), withNewSpec(withImageConfig(image))]);
+  await daemon.ctr(s.namespace, 'containers', 'create', image.name, theirs);
+  const [a, b] = await Promise.all([ours, theirs].map(async (id) => (await s.client.loadContainer(id)).info()));
+  t.deepEqual(
+    { ...a!.spec, linux: { ...a!.spec!.linux, cgroupsPath: '' } },
+    { ...b!.spec, linux: { ...b!.spec!.linux, cgroupsPath: '' } },
+  );
+  t.is(a!.spec?.linux?.cgroupsPath, `/${s.namespace}/${ours}`);
+  t.is(b!.spec?.linux?.cgroupsPath, `/${s.namespace}/${theirs}`);
+  t.deepEqual(a!.labels, b!.labels);
+  t.deepEqual([a!.image, a!.snapshotter, a!.runtime.name], [b!.image, b!.snapshotter, b!.runtime.name]);
+  t.deepEqual([a!.snapshotKey, b!.snapshotKey], [ours, theirs], 'each its own snapshot named by the container id');
+  for (const id of [ours, theirs]) await (await s.client.loadContainer(id)).delete({ withSnapshotCleanup: true });
+});
