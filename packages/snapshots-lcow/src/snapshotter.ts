@@ -104,10 +104,12 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
     this.#copies = new Limiter(Math.max(1, copyConcurrency));
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.stat} */
   async stat(key: string): Promise<Info> {
     return this.#store.read((tx) => tx.getInfo(key).info);
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.update} */
   async update(info: InfoUpdate, ...fieldpaths: string[]): Promise<Info> {
     return this.#store.update((tx) => tx.updateInfo(info, ...fieldpaths));
   }
@@ -120,18 +122,22 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
     return usage;
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.mounts} */
   async mounts(key: string): Promise<Mount[]> {
     return this.#mounts(this.#store.read((tx) => tx.getSnapshot(key)));
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.prepare} */
   async prepare(key: string, parent?: string, options?: SnapshotOptions): Promise<Mount[]> {
     return this.#create(Kind.Active, key, parent, options);
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.view} */
   async view(key: string, parent?: string, options?: SnapshotOptions): Promise<Mount[]> {
     return this.#create(Kind.View, key, parent, options);
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.commit} */
   async commit(name: string, key: string, options?: SnapshotOptions): Promise<void> {
     const found = this.#store.read((tx) => (tx.has(key) ? tx.getInfo(key) : undefined));
     const usage = found?.info.kind === Kind.Active ? await diskUsage(this.#dir(found.id)) : { ...zeroUsage };
@@ -155,6 +161,7 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
     }
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.walk} */
   async walk(fn: WalkFunc, ...filters: string[]): Promise<void> {
     const infos: Info[] = [];
     this.#store.read((tx) => tx.walkInfo((info) => infos.push(info), ...filters));
@@ -177,6 +184,7 @@ export class LcowSnapshotter implements Snapshotter, Cleaner {
     }
   }
 
+  /** {@inheritDoc @proj/snapshots#Snapshotter.close} */
   async close(): Promise<void> {
     await this.#store.close();
   }

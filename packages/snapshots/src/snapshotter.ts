@@ -70,6 +70,31 @@ import type { Usage } from './usage.js';
  * containerId)` keeps them as a new layer (that is how `docker commit` works). To only look at
  * an image, {@link view} makes a read-only snapshot that cannot be committed.
  *
+ * ## Finding and inspecting snapshots
+ *
+ * {@link walk} takes containerd filter strings over `name`, `parent`, `kind` and
+ * `labels.<key>`; a comma means AND, several strings mean OR. Labels are set at
+ * {@link prepare}/{@link view}/{@link commit} and changed with {@link update}; {@link usage}
+ * counts only the snapshot's own layer:
+ *
+ * ```ts
+ * // the snapshots stacked on layer 1, and every view
+ * await sn.walk((info) => console.log(info.name, info.kind), `parent==${layer1.chainId}`, 'kind==view');
+ * // the snapshot an unpack was aiming for (quote label keys that contain dots or slashes)
+ * await sn.walk((info) => void found.push(info), 'labels."containerd.io/snapshot.ref"==sha256:abc,kind==committed');
+ * await sn.update({ name: containerId, labels: { owner: 'me' } }, 'labels.owner');
+ * const { size, inodes } = await sn.usage(containerId); // live for active, 0/0 for a view
+ * ```
+ *
+ * ## What the mounts look like
+ *
+ * Each snapshotter decides; the overlay snapshotter returns what containerd's does: a base
+ * layer is `{ type: 'bind', source: '<root>/snapshots/<id>/fs', options: ['rw', 'rbind'] }`
+ * (`'ro'` for a view); a snapshot with parents is one `overlay` mount with
+ * `['index=off', 'workdir=…/<id>/work', 'upperdir=…/<id>/fs', 'lowerdir=<parent fs>:<grandparent fs>:…']`;
+ * (`index=off` only where the kernel knows it); a view of one parent is a read-only bind of
+ * the parent's `fs`, a view of several an overlay with only `lowerdir`.
+ *
  * ## Concurrency and lifetime
  *
  * Operations may run concurrently; each one is a transaction. {@link close} releases the

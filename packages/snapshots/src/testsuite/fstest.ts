@@ -68,9 +68,14 @@ interface Entry {
   detail: string;
 }
 
-/** Lists a tree as relative path → type, permissions, owner and content digest or link target. */
+/**
+ * Lists a tree as relative path → type, permissions, owner and content digest or link target.
+ * A file hard-linked within the tree also lists its other paths (continuity's manifests group
+ * hard links the same way), so a link that a layer breaks or adds is a difference.
+ */
 export async function describeTree(root: string): Promise<Map<string, Entry>> {
   const out = new Map<string, Entry>();
+  const inodes = new Map<string, string[]>();
   const walk = async (rel: string) => {
     const names = await readdir(join(root, rel));
     for (const name of names.sort()) {
@@ -92,9 +97,20 @@ export async function describeTree(root: string): Promise<Map<string, Entry>> {
       }
       out.set(path, { type, mode: (st.mode & 0o7777).toString(8), uid: st.uid, gid: st.gid, detail });
       if (type === 'dir') await walk(path);
+      else if (st.nlink > 1) {
+        const inode = `${st.dev}:${st.ino}`;
+        inodes.set(inode, [...(inodes.get(inode) ?? []), path]);
+      }
     }
   };
   await walk('');
+  for (const paths of inodes.values()) {
+    if (paths.length < 2) continue;
+    for (const path of paths) {
+      const entry = out.get(path) as Entry;
+      entry.detail += ` linked:${paths.filter((p) => p !== path).join(',')}`;
+    }
+  }
   return out;
 }
 

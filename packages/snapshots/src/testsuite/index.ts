@@ -3,8 +3,8 @@
  * (basic prepare/commit/stat, transitivity, prepare/view failures, update, remove, walk
  * filters, whiteouts and directory removal through the mounts, chown, permissions on commit,
  * rename, read-only views, stat in walk, close twice, root permission, 128 layers) plus labels,
- * usage, parent/key errors, bad input that must change nothing, concurrent prepares, a
- * 500-layer chain and many snapshots at once.
+ * hard links kept across layers, usage, parent/key errors, bad input that must change nothing,
+ * concurrent prepares, a 500-layer chain and many snapshots at once.
  *
  * ```ts
  * import test from 'ava';
@@ -24,6 +24,7 @@
  *
  * @packageDocumentation
  */
+import { isMainThread } from 'node:worker_threads';
 import type { TestFn } from 'ava';
 import { apiChecks } from './checks-api.js';
 import { layerChecks } from './checks-layers.js';
@@ -41,7 +42,8 @@ export const checks: readonly Check[] = [...apiChecks, ...layerChecks, ...scaleC
 
 /**
  * Registers the conformance suite for the snapshotter `name` with ava: one test per check,
- * titled `<name>: <check>`. `factory(root)` must return a fresh snapshotter whose state lives
+ * titled `<name>: <check>`. Like containerd's suite it clears the umask for the test file
+ * (restored after the last test; not in worker threads, which cannot change it). `factory(root)` must return a fresh snapshotter whose state lives
  * under `root`, and a cleanup that closes it.
  */
 export function snapshotterSuite(
@@ -56,6 +58,17 @@ export function snapshotterSuite(
     manySnapshots: options.manySnapshots ?? 500,
     renameLowerDirectory: options.renameLowerDirectory ?? true,
   };
+  // containerd runs its suite with the umask cleared, so a snapshotter must set the modes it
+  // means (a layer root of 0755) rather than rely on the process umask.
+  if (isMainThread) {
+    let saved: number | undefined;
+    test.before(() => {
+      saved = process.umask(0);
+    });
+    test.after.always(() => {
+      if (saved !== undefined) process.umask(saved);
+    });
+  }
   const skip = new Set(options.skip ?? []);
   for (const check of checks) {
     if (skip.has(check.title)) continue;
