@@ -36,6 +36,12 @@ class ByteReader {
     return out;
   }
 
+  /** Stops reading the source (a Node stream is destroyed, closing its file). */
+  async close(): Promise<void> {
+    this.#done = true;
+    await this.#iterator.return?.();
+  }
+
   /** The next chunk of at most `max` bytes, reading at most one new source chunk. */
   async chunk(max: number): Promise<Buffer> {
     await this.#fill(1);
@@ -88,10 +94,19 @@ function cleanName(name: string): string {
 
 /**
  * Reads a tar stream entry by entry (ustar, PAX and GNU long names). Each entry's body must be
- * consumed (or ignored) before asking for the next; leftovers are skipped.
+ * consumed (or ignored) before asking for the next; leftovers are skipped. The source is closed
+ * at the end of the archive and when the caller stops early (a file stream's descriptor too).
  */
 export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<{ entry: TarEntry; body: AsyncIterable<Buffer> }> {
   const reader = new ByteReader(source);
+  try {
+    yield* readEntries(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function* readEntries(reader: ByteReader): AsyncGenerator<{ entry: TarEntry; body: AsyncIterable<Buffer> }> {
   let pax: Record<string, string> = {};
   let longName: string | undefined;
   let longLink: string | undefined;

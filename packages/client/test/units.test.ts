@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import test from 'ava';
@@ -141,4 +141,16 @@ test('withUser resets the additional gids to the primary gid, as containerd\'s W
   t.deepEqual(spec.process!.user, { uid: 0, gid: 5, additionalGids: [5] });
   await withUser('1000')({ host: {} as ContainerHost }, record, spec);
   t.deepEqual(spec.process!.user, { uid: 1000, gid: 0, additionalGids: [0] }, 'a uid without an image: gid 0');
+});
+
+test('readTar closes its source: a file stream is closed after the end of the archive and when the reader stops early', async (t) => {
+  const dir = await tempRoot(t, 'client-tar-');
+  const path = `${dir}/a.tar`;
+  await writeFile(path, writeTar([{ path: 'a.txt', type: 'file', content: 'a' }, { path: 'b.txt', type: 'file', content: 'b' }]));
+  const whole = createReadStream(path);
+  for await (const { body } of readTar(whole)) for await (const _ of body);
+  t.true(whole.destroyed, 'read to the end-of-archive marker: closed, though the zero padding after it was not read');
+  const abandoned = createReadStream(path);
+  for await (const { entry } of readTar(abandoned)) if (entry.name === 'a.txt') break;
+  t.true(abandoned.destroyed, 'stopped after the first entry: closed');
 });
