@@ -53,3 +53,35 @@ export async function removeRuncNamespaceDirs(state: string): Promise<void> {
   const namespaces = await readdir(join(state, 'io.containerd.runtime.v2.task')).catch(() => [] as string[]);
   for (const namespace of namespaces) await rmdir(join('/run/containerd/runc', namespace)).catch(() => undefined);
 }
+
+/**
+ * Kills and deletes every task a still-running daemon has, in every namespace (`ctr tasks rm
+ * -f`), so containerd itself removes the container processes, shim sockets, runc state and
+ * cgroups a test left behind. Failures are ignored: this is best-effort cleanup before the
+ * daemon stops.
+ */
+export async function removeTasks(ctr: (...args: string[]) => Promise<string>): Promise<void> {
+  const lines = (text: string) => text.split('\n').filter(Boolean);
+  const namespaces = await ctr('namespaces', 'ls', '-q').then(lines, () => [] as string[]);
+  for (const namespace of namespaces) {
+    const tasks = await ctr('-n', namespace, 'tasks', 'ls', '-q').then(lines, () => [] as string[]);
+    for (const id of tasks) await ctr('-n', namespace, 'tasks', 'rm', '-f', id).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes the empty per-namespace cgroups (`/sys/fs/cgroup[/<controller>]/<namespace>`) that
+ * runc leaves as the parent of each container's `/<namespace>/<id>` cgroup, for each namespace
+ * that had tasks under `state`. rmdir only removes empty cgroups, so a live one is never touched.
+ */
+export async function removeNamespaceCgroups(state: string): Promise<void> {
+  const namespaces = await readdir(join(state, 'io.containerd.runtime.v2.task')).catch(() => [] as string[]);
+  if (namespaces.length === 0) return;
+  const hierarchies = ['/sys/fs/cgroup'];
+  for (const entry of await readdir('/sys/fs/cgroup', { withFileTypes: true }).catch(() => [])) {
+    if (entry.isDirectory()) hierarchies.push(join('/sys/fs/cgroup', entry.name));
+  }
+  for (const namespace of namespaces) {
+    for (const hierarchy of hierarchies) await rmdir(join(hierarchy, namespace)).catch(() => undefined);
+  }
+}

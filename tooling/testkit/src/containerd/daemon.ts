@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FailedPreconditionError, UnavailableError } from '@proj/errdefs';
-import { removeRuncNamespaceDirs, shimPidsOf, unmountUnder } from './cleanup.js';
+import { removeNamespaceCgroups, removeRuncNamespaceDirs, removeTasks, shimPidsOf, unmountUnder } from './cleanup.js';
 import { type ContainerdPaths, containerdConfig } from './config.js';
 import { probeContainerd } from './probe.js';
 
@@ -41,9 +41,10 @@ export interface ContainerdDaemon extends ContainerdPaths {
   /** Runs `ctr --address <address> ...args` and returns its stdout (errors carry stderr). */
   ctr(...args: string[]): Promise<string>;
   /**
-   * Stops containerd by pid (SIGTERM, SIGKILL after `graceMs`, default 10 s), kills the shims
-   * it started (by pid), unmounts anything under its root and state, and removes the dir if
-   * this kit made it. Safe to call twice.
+   * Kills and deletes the tasks still running in any namespace (through containerd), stops
+   * containerd by pid (SIGTERM, SIGKILL after `graceMs`, default 10 s), kills the shims it
+   * started (by pid), removes the namespaces' empty runc state dirs and cgroups, unmounts
+   * anything under its root and state, and removes the dir if this kit made it. Safe to call twice.
    */
   stop(graceMs?: number): Promise<void>;
 }
@@ -95,12 +96,15 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
     }
   };
 
+  let ready = false;
   let stopped: Promise<void> | undefined;
   const stop = (graceMs = 10_000) => {
     stopped ??= (async () => {
+      if (ready && child.exitCode === null && child.signalCode === null) await removeTasks(ctr);
       await stopProcess(child, exited, graceMs);
       await killShims(paths.address);
       await removeRuncNamespaceDirs(paths.state);
+      await removeNamespaceCgroups(paths.state);
       await unmountUnder(paths.root, paths.state, dir);
       if (ownsDir) await rm(dir, { recursive: true, force: true });
     })();
@@ -119,6 +123,7 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
 
   try {
     await waitUntilReady(paths.address, exited, options.readyTimeoutMs ?? 30_000, log);
+    ready = true;
   } catch (error) {
     await stop(2000);
     throw error;

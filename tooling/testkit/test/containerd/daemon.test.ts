@@ -1,6 +1,17 @@
 import test from 'ava';
-import { existsSync, readFileSync } from 'node:fs';
-import { containerdConfig, probeContainerd, rootTest, startContainerd, useContainerd, mountsUnder } from '@proj/testkit';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  busyboxImage,
+  containerdConfig,
+  probeContainerd,
+  rootTest,
+  startContainerd,
+  useContainerd,
+  mountsUnder,
+  writeOciArchive,
+} from '@proj/testkit';
 
 const rtest = rootTest(test);
 
@@ -50,4 +61,29 @@ rtest('useContainerd stops the daemon at teardown', async (t) => {
   const daemon = await useContainerd(t);
   t.true(await probeContainerd(daemon.address));
   t.true(daemon.dir.startsWith('/tmp/') || daemon.dir.includes('proj-ctd-'));
+});
+
+rtest('stop() kills and deletes the tasks a test left running: no process, shim socket or runc state remains', async (t) => {
+  const daemon = await startContainerd();
+  const namespace = `tk-stop-${randomBytes(4).toString('hex')}`;
+  const id = `left-${randomBytes(4).toString('hex')}`;
+  let taskPid = 0;
+  try {
+    const archive = join(daemon.dir, 'busybox.tar');
+    await writeOciArchive(archive, busyboxImage({ name: 'docker.io/testkit/busybox:stop' }));
+    await daemon.ctr('-n', namespace, 'images', 'import', archive);
+    await daemon.ctr('-n', namespace, 'run', '-d', 'docker.io/testkit/busybox:stop', id, 'sleep', '600');
+    const row = (await daemon.ctr('-n', namespace, 'tasks', 'ls')).split('\n').find((line) => line.startsWith(id));
+    taskPid = Number(row?.split(/\s+/)[1]);
+    t.true(taskPid > 0 && existsSync(`/proc/${taskPid}`), `the task runs: ${row}`);
+  } finally {
+    await daemon.stop();
+  }
+  const socket = `/run/containerd/s/${createHash('sha256').update(join(daemon.address, namespace, id)).digest('hex')}`;
+  t.false(existsSync(`/proc/${taskPid}`), 'the task process is gone');
+  t.false(existsSync(socket), 'the shim socket is gone');
+  t.false(existsSync(join('/run/containerd/runc', namespace)), 'the runc state of the namespace is gone');
+  const cgroups = ['/sys/fs/cgroup', ...readdirSync('/sys/fs/cgroup').map((name) => join('/sys/fs/cgroup', name))];
+  t.deepEqual(cgroups.filter((hierarchy) => existsSync(join(hierarchy, namespace))), [], 'no cgroup of the namespace is left');
+  t.false(existsSync(daemon.dir));
 });
