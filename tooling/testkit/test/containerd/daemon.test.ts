@@ -85,5 +85,11 @@ rtest('stop() kills and deletes the tasks a test left running: no process, shim 
   t.false(existsSync(join('/run/containerd/runc', namespace)), 'the runc state of the namespace is gone');
   const cgroups = ['/sys/fs/cgroup', ...readdirSync('/sys/fs/cgroup').map((name) => join('/sys/fs/cgroup', name))];
   t.deepEqual(cgroups.filter((hierarchy) => existsSync(join(hierarchy, namespace))), [], 'no cgroup of the namespace is left');
+  const fifoDirs = existsSync('/run/containerd/fifo') ? readdirSync('/run/containerd/fifo') : [];
+  t.deepEqual(
+    fifoDirs.filter((dir) => existsSync(join('/run/containerd/fifo', dir, `${id}-stdout`))),
+    [],
+    'no stdio fifo of the task is left in /run/containerd/fifo',
+  );
   t.false(existsSync(daemon.dir));
 });
