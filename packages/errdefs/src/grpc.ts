@@ -1,7 +1,7 @@
 import { type ErrorCode, kindText } from './codes.js';
 import { createError } from './create.js';
 import type { ErrdefsError } from './errdefs-error.js';
-import { errorCode } from './predicates.js';
+import { findErrorCode } from './predicates.js';
 
 /** gRPC status codes (google.rpc.Code), by name. */
 export const GrpcCode = {
@@ -80,11 +80,13 @@ export function wireMessage(code: ErrorCode, message: string): string {
 /**
  * Server side (containerd's `errgrpc.ToGRPC`): the gRPC status for `err`. Conflict and
  * NotModified travel as FailedPrecondition, told apart by their message suffix; an error with
- * no errdefs class becomes Unknown with its message.
+ * no errdefs class becomes Unknown with its message unchanged (no `: unknown` suffix).
  */
 export function toGrpcStatus(err: unknown): GrpcStatus {
-  const code = errorCode(err);
+  const code = findErrorCode(err);
   const message = err instanceof Error ? err.message : String(err);
+  // An error with no class travels as Unknown with its own words, as containerd sends it.
+  if (code === undefined) return { code: GrpcCode.Unknown, message };
   return { code: codeToGrpc[code], message: wireMessage(code, message) };
 }
 

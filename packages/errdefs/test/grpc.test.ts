@@ -60,7 +60,8 @@ test('server messages end with the class text, as ctr prints them', (t) => {
     message: 'snapshot s-active does not exist: not found',
   });
   t.is(toGrpcStatus(new NotFoundError('lease "x": not found')).message, 'lease "x": not found');
-  t.is(toGrpcStatus(new Error('disk on fire')).message, 'disk on fire: unknown');
+  t.deepEqual(toGrpcStatus(new Error('disk on fire')), { code: GrpcCode.Unknown, message: 'disk on fire' });
+  t.is(toGrpcStatus(createError('Unknown', 'classified')).message, 'classified: unknown');
 });
 
 test('client side strips the class text once and keeps the daemon words', (t) => {
