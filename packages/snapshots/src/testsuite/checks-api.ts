@@ -254,23 +254,24 @@ export const apiChecks: Check[] = [
       await sn.view('pk-view', '', opt);
       await sn.prepare('pk-c-a', '', opt);
       await sn.commit('pk-c', 'pk-c-a', opt);
-      const cases: Array<[string, Promise<unknown>, (e: unknown) => boolean]> = [
-        ['prepare on a missing parent', sn.prepare('pk-x', 'missing', opt), isNotFound],
-        ['view on a missing parent', sn.view('pk-x', 'missing', opt), isNotFound],
-        ['prepare on an active parent', sn.prepare('pk-x', 'pk-active', opt), isInvalidArgument],
-        ['view on a view parent', sn.view('pk-x', 'pk-view', opt), isInvalidArgument],
-        ['commit of a missing key', sn.commit('pk-x', 'missing', opt), isNotFound],
-        ['commit of a view', sn.commit('pk-x', 'pk-view', opt), isFailedPrecondition],
-        ['commit of a committed snapshot', sn.commit('pk-x', 'pk-c', opt), isFailedPrecondition],
-        ['commit onto an existing name', sn.commit('pk-c', 'pk-active', opt), isAlreadyExists],
-        ['mounts of a committed snapshot', sn.mounts('pk-c'), isFailedPrecondition],
-        ['mounts of a missing key', sn.mounts('missing'), isNotFound],
-        ['stat of a missing key', sn.stat('missing'), isNotFound],
-        ['usage of a missing key', sn.usage('missing'), isNotFound],
-        ['remove of a missing key', sn.remove('missing'), isNotFound],
+      const cases: Array<[string, () => Promise<unknown>, (e: unknown) => boolean]> = [
+        ['prepare on a missing parent', () => sn.prepare('pk-x', 'missing', opt), isNotFound],
+        ['view on a missing parent', () => sn.view('pk-x', 'missing', opt), isNotFound],
+        ['prepare on an active parent', () => sn.prepare('pk-x', 'pk-active', opt), isInvalidArgument],
+        ['view on a view parent', () => sn.view('pk-x', 'pk-view', opt), isInvalidArgument],
+        ['commit of a missing key', () => sn.commit('pk-x', 'missing', opt), isNotFound],
+        ['commit of a view', () => sn.commit('pk-x', 'pk-view', opt), isFailedPrecondition],
+        ['commit of a committed snapshot', () => sn.commit('pk-x', 'pk-c', opt), isFailedPrecondition],
+        ['commit onto an existing name', () => sn.commit('pk-c', 'pk-active', opt), isAlreadyExists],
+        ['mounts of a committed snapshot', () => sn.mounts('pk-c'), isFailedPrecondition],
+        ['mounts of a missing key', () => sn.mounts('missing'), isNotFound],
+        ['stat of a missing key', () => sn.stat('missing'), isNotFound],
+        ['usage of a missing key', () => sn.usage('missing'), isNotFound],
+        ['remove of a missing key', () => sn.remove('missing'), isNotFound],
       ];
-      for (const [what, promise, predicate] of cases) {
-        const err = await rejection(t, promise, what);
+      // Each call starts when its turn comes: a rejection nobody awaits yet would be unhandled.
+      for (const [what, call, predicate] of cases) {
+        const err = await rejection(t, call(), what);
         t.true(predicate(err), `${what}: got ${String(err)}`);
       }
       t.deepEqual(await walkNames(sn), ['pk-active', 'pk-c', 'pk-view']);

@@ -1,8 +1,9 @@
 // Checks of long chains and many snapshots.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isFailedPrecondition } from '@proj/errdefs';
+import { rejection, walkNames } from './checks-api.js';
 import { apply, checkDirectoryEqual, createDir, createFile, removeAll } from './fstest.js';
-import { walkNames } from './checks-api.js';
 import { type Check, gcRootOpt as opt, withMounted } from './harness.js';
 
 export const scaleChecks: Check[] = [
@@ -92,6 +93,34 @@ export const scaleChecks: Check[] = [
       await sn.remove('deep-active');
       await sn.remove('deep-view');
       for (let i = depth - 1; i >= 0; i--) await sn.remove(`deep-${i}`);
+      t.deepEqual(await walkNames(sn), []);
+    },
+  },
+  {
+    title: 'DeepChainMetadata',
+    mounts: false,
+    async run({ t, snapshotter: sn, options }) {
+      // The part of DeepChain a snapshotter whose mounts cannot be mounted here can still run:
+      // a chain as deep, its parents, stable mounts, and removal from the top down.
+      const depth = options.deepChainLayers;
+      let parent = '';
+      for (let i = 0; i < depth; i++) {
+        await sn.prepare(`meta-${i}-a`, parent, opt);
+        await sn.commit(`meta-${i}`, `meta-${i}-a`, opt);
+        parent = `meta-${i}`;
+      }
+      for (const i of [0, 1, Math.floor(depth / 2), depth - 1]) {
+        t.is((await sn.stat(`meta-${i}`)).parent, i === 0 ? undefined : `meta-${i - 1}`, `parent of meta-${i}`);
+      }
+      const active = await sn.prepare('meta-active', parent, opt);
+      const view = await sn.view('meta-view', parent, opt);
+      t.true(active.length > 0 && view.length > 0);
+      t.deepEqual(await sn.mounts('meta-active'), active, 'mounts() returns what prepare returned');
+      t.deepEqual(await sn.mounts('meta-view'), view, 'mounts() returns what view returned');
+      t.true(isFailedPrecondition(await rejection(t, sn.remove(`meta-${depth - 1}`), 'removal of the top layer under an active')));
+      await sn.remove('meta-active');
+      await sn.remove('meta-view');
+      for (let i = depth - 1; i >= 0; i--) await sn.remove(`meta-${i}`);
       t.deepEqual(await walkNames(sn), []);
     },
   },

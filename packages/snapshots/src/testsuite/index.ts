@@ -4,7 +4,7 @@
  * filters, whiteouts and directory removal through the mounts, chown, permissions on commit,
  * rename, read-only views, stat in walk, close twice, root permission, 128 layers) plus labels,
  * hard links kept across layers, usage, parent/key errors, bad input that must change nothing,
- * concurrent prepares, a 500-layer chain and many snapshots at once.
+ * concurrent prepares, a 500-layer chain (mounted, and metadata only) and many snapshots at once.
  *
  * ```ts
  * import test from 'ava';
