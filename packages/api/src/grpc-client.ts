@@ -131,10 +131,17 @@ export class GrpcConnection {
           options.signal?.addEventListener('abort', onAbort, { once: true });
           try {
             for await (const request of requests) {
-              if (!stream.write(request)) await once(stream, 'drain');
+              // A call that fails while we wait for 'drain' would never drain: wait for either.
+              if (!stream.write(request)) await Promise.race([once(stream, 'drain'), result]);
             }
             stream.end();
             return await result;
+          } catch (err) {
+            // The requests failed (or the call did): end the call, and keep its own failure,
+            // which now has no reader, from becoming an unhandled rejection.
+            result.catch(() => undefined);
+            stream.cancel();
+            throw err;
           } finally {
             options.signal?.removeEventListener('abort', onAbort);
           }
