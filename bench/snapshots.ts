@@ -1,7 +1,8 @@
 // Latency (p50, p99) and throughput of the overlay snapshotter's prepare, mounts, commit and
 // remove on chains 1, 10 and 100 layers deep; as root it also times mounting the returned
 // mounts (mount + unmount through @proj/mount).
-//   npx tsx bench/snapshots.ts [--iterations 200] [--depths 1,10,100] [--no-sync]
+//   npx tsx bench/snapshots.ts [--iterations 200] [--warmup 20] [--depths 1,10,100] [--no-sync]
+// The first --warmup rounds of each depth (JIT, LMDB page cache) are run but not counted.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ const option = (name: string, fallback: string) => {
   return i === -1 ? fallback : (args[i + 1] ?? fallback);
 };
 const iterations = Number(option('iterations', '200'));
+const warmup = Number(option('warmup', '20'));
 const depths = option('depths', '1,10,100').split(',').map(Number);
 const noSync = args.includes('--no-sync');
 const isRoot = process.getuid?.() === 0;
@@ -51,6 +53,12 @@ async function benchDepth(depth: number): Promise<Record<string, Stats>> {
     }
     const samples: Record<string, number[]> = { prepare: [], mounts: [], commit: [], remove: [] };
     if (isRoot) samples['mount+unmount'] = [];
+    for (let i = 0; i < warmup; i++) {
+      await sn.prepare(`warmup-${i}-a`, parent);
+      await sn.mounts(`warmup-${i}-a`);
+      await sn.commit(`warmup-${i}`, `warmup-${i}-a`);
+      await sn.remove(`warmup-${i}`);
+    }
     for (let i = 0; i < iterations; i++) {
       const key = `bench-${i}-a`;
       await timed(samples.prepare as number[], () => sn.prepare(key, parent));
@@ -76,7 +84,7 @@ async function benchDepth(depth: number): Promise<Record<string, Stats>> {
 }
 
 console.log(
-  `overlay snapshotter, ${iterations} iterations per depth, metadata fsync ${noSync ? 'off' : 'on'}${isRoot ? '' : ' (not root: mounting not timed)'}`,
+  `overlay snapshotter, ${iterations} iterations per depth after ${warmup} warm-up rounds, metadata fsync ${noSync ? 'off' : 'on'}${isRoot ? '' : ' (not root: mounting not timed)'}`,
 );
 console.log(`${'depth'.padEnd(6)}${'operation'.padEnd(15)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ops/s'.padStart(10)}`);
 for (const depth of depths) {
