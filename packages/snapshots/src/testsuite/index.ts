@@ -43,12 +43,12 @@ export const checks: readonly Check[] = [...apiChecks, ...layerChecks, ...scaleC
 /**
  * Registers the conformance suite for the snapshotter `name` with ava: one test per check,
  * titled `<name>: <check>`. Like containerd's suite it clears the umask for the test file
- * (restored after the last test; not in worker threads, which cannot change it). `factory(root)` must return a fresh snapshotter whose state lives
- * under `root`, and a cleanup that closes it.
+ * (restored after the last test; not in worker threads, which cannot change it).
+ * `factory(root)` must return a fresh snapshotter whose state lives under `root`, and a cleanup
+ * that closes it.
  */
-export function snapshotterSuite(
-  // biome-ignore lint: ava's TestFn is generic over the context
-  test: TestFn<any>,
+export function snapshotterSuite<Context = unknown>(
+  test: TestFn<Context>,
   name: string,
   factory: SnapshotterFactory,
   options: SuiteOptions = {},
