@@ -40,6 +40,9 @@ export * from './fstest.js';
 /** Every check of the suite, in registration order. */
 export const checks: readonly Check[] = [...apiChecks, ...layerChecks, ...scaleChecks];
 
+/** The ava test functions whose files already clear the umask (a file may run several suites). */
+const umaskCleared = new WeakSet<object>();
+
 /**
  * Registers the conformance suite for the snapshotter `name` with ava: one test per check,
  * titled `<name>: <check>`. Like containerd's suite it clears the umask for the test file
@@ -60,7 +63,8 @@ export function snapshotterSuite<Context = unknown>(
   };
   // containerd runs its suite with the umask cleared, so a snapshotter must set the modes it
   // means (a layer root of 0755) rather than rely on the process umask.
-  if (isMainThread) {
+  if (isMainThread && !umaskCleared.has(test)) {
+    umaskCleared.add(test);
     let saved: number | undefined;
     test.before(() => {
       saved = process.umask(0);
