@@ -10,3 +10,4 @@ export { createOverlaySnapshotter, OverlaySnapshotter } from './overlay.js';
 export type { OverlayOptions, OverlayStep } from './options.js';
 export { snapshotMounts } from './mounts.js';
 export { Layout } from './layout.js';
+export { overlayIndexParameter, overlayMountOptions, overlaySupportsIndex } from './kernel-support.js';

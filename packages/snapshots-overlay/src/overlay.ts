@@ -18,6 +18,7 @@ import {
   type WalkFunc,
   zeroUsage,
 } from '@proj/snapshots';
+import { overlayMountOptions, overlaySupportsIndex } from './kernel-support.js';
 import { Layout, idOfEntry, newPrefix, removingPrefix } from './layout.js';
 import { snapshotMounts } from './mounts.js';
 import type { OverlayOptions, OverlayStep } from './options.js';
@@ -42,6 +43,7 @@ export async function createOverlaySnapshotter(root: string, options: OverlayOpt
   const layout = new Layout(root);
   await mkdir(root, { recursive: true, mode: 0o700 });
   await mkdir(layout.snapshots, { recursive: true, mode: 0o700 });
+  const mountOptions = overlayMountOptions(options.mountOptions ?? [], await overlaySupportsIndex(root));
   const store = await MetaStore.open(layout.metadata, { noSync: options.noSync ?? false });
   try {
     recover(store, layout);
@@ -49,14 +51,7 @@ export async function createOverlaySnapshotter(root: string, options: OverlayOpt
     await store.close();
     throw err;
   }
-  return new OverlaySnapshotter(layout, store, overlayMountOptions(options.mountOptions ?? []), options);
-}
-
-function overlayMountOptions(given: readonly string[]): string[] {
-  const has = (key: string) => given.some((o) => o === key || o.startsWith(`${key}=`));
-  const options: string[] = [];
-  if (!has('index') && existsSync('/sys/module/overlay/parameters/index')) options.push('index=off');
-  return [...options, ...given];
+  return new OverlaySnapshotter(layout, store, mountOptions, options);
 }
 
 /** Puts back directories of removals that never committed; keeps new ids above any on disk. */

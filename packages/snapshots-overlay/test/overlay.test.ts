@@ -4,10 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFailedPrecondition } from '@proj/errdefs';
 import { SnapshotLabels, diskUsage } from '@proj/snapshots';
-import { type OverlayOptions, createOverlaySnapshotter } from '@proj/snapshots-overlay';
+import {
+  type OverlayOptions,
+  createOverlaySnapshotter,
+  overlayIndexParameter,
+  overlayMountOptions,
+  overlaySupportsIndex,
+} from '@proj/snapshots-overlay';
 import test, { type ExecutionContext } from 'ava';
 
-const indexOff = existsSync('/sys/module/overlay/parameters/index') ? ['index=off'] : [];
+// Read after a snapshotter exists: opening one loads the overlay module (as root).
+const indexOff = () => (existsSync(overlayIndexParameter) ? ['index=off'] : []);
 
 async function open(t: ExecutionContext, options: OverlayOptions = {}, root?: string) {
   const dir = root ?? join(await mkdtemp(join(tmpdir(), 'proj-overlay-')), 'root');
@@ -42,14 +49,14 @@ test('mounts follow containerd: bind for base layers, read-only views, overlay n
   await sn.prepare('a2', 'c1');
   await sn.commit('c2', 'a2');
   t.deepEqual(await sn.view('v2', 'c2'), [
-    { type: 'overlay', source: 'overlay', options: [...indexOff, `lowerdir=${L.upper('4')}:${L.upper('1')}`] },
+    { type: 'overlay', source: 'overlay', options: [...indexOff(), `lowerdir=${L.upper('4')}:${L.upper('1')}`] },
   ]);
   const active = await sn.prepare('a3', 'c2');
   t.deepEqual(active, [
     {
       type: 'overlay',
       source: 'overlay',
-      options: [...indexOff, `workdir=${L.work('6')}`, `upperdir=${L.upper('6')}`, `lowerdir=${L.upper('4')}:${L.upper('1')}`],
+      options: [...indexOff(), `workdir=${L.work('6')}`, `upperdir=${L.upper('6')}`, `lowerdir=${L.upper('4')}:${L.upper('1')}`],
     },
   ]);
   t.deepEqual(await sn.mounts('a3'), active);
@@ -149,4 +156,16 @@ test('operations after close fail; close twice is fine', async (t) => {
   await sn.close();
   t.true(isFailedPrecondition(await t.throwsAsync(sn.prepare('a'))));
   t.true(isFailedPrecondition(await t.throwsAsync(sn.stat('a'))));
+});
+
+test('index=off follows the kernel: the probe loads the module with a test mount and leaves nothing behind', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'proj-overlay-probe-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  t.true(await overlaySupportsIndex(dir, '/proc/self'), 'an existing parameter answers at once');
+  // A parameter that never appears: as root the probe still test-mounts, then answers false.
+  t.false(await overlaySupportsIndex(dir, join(dir, 'no-such-parameter')));
+  t.deepEqual(await readdir(dir), [], 'the test mount directory is removed');
+  t.deepEqual(overlayMountOptions(['userxattr'], true), ['index=off', 'userxattr']);
+  t.deepEqual(overlayMountOptions(['index=on'], true), ['index=on']);
+  t.deepEqual(overlayMountOptions([], false), []);
 });
