@@ -1,16 +1,10 @@
-import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { runReadmeExample } from '@proj/testkit';
 import test from 'ava';
+import { runReadmeExampleInTempRoot } from '@proj/testkit';
 
 test('the README example runs and prints what the README shows', async (t) => {
-  // Also print the temp root so the test can remove it.
-  const { expected, stdout } = await runReadmeExample(fileURLToPath(new URL('..', import.meta.url)), {
-    append: 'console.log(root);',
-  });
-  const lines = stdout.trimEnd().split('\n');
-  const root = lines.pop() as string;
-  t.teardown(() => rm(root, { recursive: true, force: true }));
+  const packageDir = fileURLToPath(new URL('..', import.meta.url));
+  const { expected, stdout, root } = await runReadmeExampleInTempRoot(t, packageDir, { placeholder: '/tmp/overlay-Xy12' });
   t.regex(root, /\/overlay-[^/]+$/);
-  t.is(`${lines.join('\n')}\n`.replaceAll(root, '/tmp/overlay-Xy12'), expected);
+  t.is(stdout, expected);
 });

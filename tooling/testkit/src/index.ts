@@ -7,4 +7,11 @@ export { tempRoot } from './temp-root.js';
 export { mountsUnder } from './mountinfo.js';
 export * from './images/index.js';
 export * from './containerd/index.js';
-export { readReadmeExample, runReadmeExample, type ReadmeExample, type RunReadmeOptions } from './readme.js';
+export {
+  readReadmeExample,
+  runReadmeExample,
+  runReadmeExampleInTempRoot,
+  type ReadmeExample,
+  type RunReadmeOptions,
+  type TempRootReadmeOptions,
+} from './readme.js';

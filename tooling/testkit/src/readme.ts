@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { ExecutionContext } from 'ava';
 
 const run = promisify(execFile);
 
@@ -49,4 +50,37 @@ export async function runReadmeExample(
     timeout: options.timeout ?? 60_000,
   });
   return { expected: output, stdout };
+}
+
+/** Options of {@link runReadmeExampleInTempRoot}. */
+export interface TempRootReadmeOptions {
+  /** The example's variable that holds its temp dir (default `root`). */
+  variable?: string;
+  /** What the README shows in place of the temp dir's real path, e.g. `/tmp/lcow-Xy12`. */
+  placeholder?: string;
+  /** Milliseconds before the example is killed (default 60 s). */
+  timeout?: number;
+}
+
+/**
+ * Runs the README example of `packageDir` whose output names a temp dir it made (in
+ * `options.variable`): the dir is printed last, removed at the test's teardown, and replaced by
+ * `options.placeholder` in what the example printed, so the output compares with the README.
+ */
+export async function runReadmeExampleInTempRoot(
+  t: ExecutionContext,
+  packageDir: string,
+  options: TempRootReadmeOptions = {},
+): Promise<{ expected: string; stdout: string; root: string }> {
+  const variable = options.variable ?? 'root';
+  const { expected, stdout } = await runReadmeExample(packageDir, {
+    append: `console.log(${variable});`,
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+  });
+  const lines = stdout.trimEnd().split('\n');
+  const root = lines.pop() ?? '';
+  if (!root.startsWith('/')) throw new Error(`README example of ${packageDir} did not leave its temp dir in "${variable}"`);
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  const printed = `${lines.join('\n')}\n`;
+  return { expected, stdout: options.placeholder ? printed.replaceAll(root, options.placeholder) : printed, root };
 }
