@@ -3,8 +3,8 @@
 // shim's global state (/run/containerd/s/<hash>, /run/containerd/runc/<ns>).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, copyFile, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
+import { constants, openSync } from 'node:fs';
+import { chmod, copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 
@@ -57,8 +57,9 @@ export async function createBundle(root: string, namespace: string, id: string, 
   await symlink(work, join(bundle, 'work'));
   // The shim opens `log` write-only and blocks until a reader exists: keep one open and drain it.
   execFileSync('mkfifo', ['-m', '0700', join(bundle, 'log')]);
-  const handle = await open(join(bundle, 'log'), constants.O_RDWR | constants.O_NONBLOCK);
-  const reader = new Socket({ fd: handle.fd, readable: true, writable: false });
+  // A plain fd, not a FileHandle: the socket owns and closes it, and a FileHandle collected
+  // later would close the same fd number again (EBADF, which crashes the process).
+  const reader = new Socket({ fd: openSync(join(bundle, 'log'), constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
   let text = '';
   reader.on('data', (chunk: Buffer) => (text += chunk.toString()));
   reader.on('error', () => {});
